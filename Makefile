@@ -1,0 +1,34 @@
+# `make lab` and `make test` set everything up from nothing: a .venv, then the package.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.convbook-installed
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: install lab test test-fast bench notebooks clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -m pip install --quiet --editable '.[test,lab]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import convbook"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab chapters/
+
+test: $(STAMP)
+	$(PY) -m pytest tests convbook
+	$(PY) -m pytest -p no:randomly $(NBVAL) chapters/
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+notebooks: $(STAMP)
+	$(PY) tools/execute_notebooks.py chapters/*.ipynb
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

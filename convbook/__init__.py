@@ -1,0 +1,36 @@
+"""convbook: convolution and pooling for Deep Learning, chapter 9 (sections 9.1-9.4).
+
+Single-channel operations use SciPy's words, layer operations use torch's (NCHW).
+Every public name is re-exported here; the modules behind them are private in spirit.
+"""
+
+from .arithmetic import (
+    conv_output_size,
+    receptive_field,
+    dense_layer_cost,
+    local_layer_cost,
+    conv_layer_cost,
+)
+from .layers import conv2d, conv2d_backward, local2d, local2d_backward
+from .matrices import conv_matrix
+from .pooling import (
+    adaptive_pool2d,
+    channel_pool,
+    pool1d,
+    pool1d_backward,
+    pool2d,
+    pool2d_backward,
+)
+from .signal import convolve1d, convolve2d, correlate1d, correlate2d
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "correlate1d", "convolve1d", "correlate2d", "convolve2d",
+    "conv2d", "conv2d_backward", "local2d", "local2d_backward",
+    "pool1d", "pool1d_backward", "pool2d", "pool2d_backward",
+    "channel_pool", "adaptive_pool2d",
+    "conv_matrix",
+    "conv_output_size", "receptive_field",
+    "dense_layer_cost", "local_layer_cost", "conv_layer_cost",
+]
