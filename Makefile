@@ -5,14 +5,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.convbook-installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install lab test test-fast bench notebooks clean
+.PHONY: install lab test bench notebooks clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "convbook needs Python 3.11+; try: make PYTHON=python3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -m pip install --quiet --editable '.[test,lab]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -m pip install --quiet --editable '.[test,lab]' 2> $(VENV)/pip.log || (cat $(VENV)/pip.log; exit 1)
 	$(PY) -c "import convbook"
 	@touch $(STAMP)
 

@@ -25,6 +25,18 @@ from .signal import convolve1d, convolve2d, correlate1d, correlate2d
 
 __version__ = "0.1.0"
 
+# The notebook-side modules pull in matplotlib and ipywidgets; load them on first use so
+# `import convbook` stays cheap for library users.
+_LAZY_MODULES = ("widgets", "check", "data")
+
+
+def __getattr__(name):
+    if name in _LAZY_MODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 __all__ = [
     "correlate1d", "convolve1d", "correlate2d", "convolve2d",
     "conv2d", "conv2d_backward", "local2d", "local2d_backward",
