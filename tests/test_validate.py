@@ -1,0 +1,77 @@
+"""The shared argument checkers: each bad input gets a message naming it and the fix."""
+
+import numpy as np
+import pytest
+
+from convbook._validate import (
+    as_float_array,
+    as_int_pair,
+    as_nonnegative_int,
+    as_positive_int,
+    check_choice,
+    common_float_dtype,
+)
+
+
+@pytest.mark.parametrize("value, dtype", [
+    (np.ones(3, np.float32), np.float32),
+    (np.ones(3), np.float64),
+    (np.arange(3), np.float64),
+    (np.array([True, False]), np.float64),
+    (np.ones(3, np.float16), np.float64),
+    ([1, 2, 3], np.float64),
+])
+def test_dtypes(value, dtype):
+    out = as_float_array(value, "x")
+    assert out.dtype == dtype and out.flags.c_contiguous
+
+
+def test_non_contiguous_input_becomes_contiguous():
+    out = as_float_array(np.ones((4, 4))[:, ::2], "x")
+    assert out.flags.c_contiguous
+
+
+@pytest.mark.parametrize("value, error, match", [
+    (np.ones(3, complex), TypeError, r"`x` is complex .* pass `x.real`"),
+    ([[1, 2], [3]], ValueError, r"`x` is a ragged .* same length"),
+    (np.array(["a"]), TypeError, r"`x` must hold real numbers"),
+    (np.array([None, 1]), ValueError, r"`x` could not be read as a numeric array"),
+    (np.ones((0, 3)), ValueError, r"`x` is empty \(shape \(0, 3\)\)"),
+])
+def test_bad_arrays(value, error, match):
+    with pytest.raises(error, match=match):
+        as_float_array(value, "x")
+
+
+def test_ndim_is_checked_with_a_hint():
+    with pytest.raises(ValueError, match=r"`x` must be 4-D, got 2-D .* NCHW"):
+        as_float_array(np.ones((2, 2)), "x", ndim=4)
+    with pytest.raises(ValueError, match=r"at least 2 dimensions"):
+        as_float_array(np.ones(2), "x", min_ndim=2)
+
+
+def test_common_float_dtype():
+    f32, f64 = np.ones(1, np.float32), np.ones(1)
+    assert common_float_dtype(f32, f32) == np.float32
+    assert common_float_dtype(f32, f64) == np.float64
+
+
+def test_integers_and_pairs():
+    assert as_positive_int(np.int64(3), "n") == 3
+    assert as_nonnegative_int(0, "p") == 0
+    assert as_int_pair(2, "stride") == (2, 2)
+    assert as_int_pair((1, 3), "stride") == (1, 3)
+    assert as_int_pair([0, 1], "padding", minimum=0) == (0, 1)
+    for call, error, match in [
+        (lambda: as_positive_int(0, "size"), ValueError, "`size` must be a positive integer"),
+        (lambda: as_positive_int(2.0, "size"), TypeError, "`size` must be an integer, got 2.0"),
+        (lambda: as_positive_int(True, "size"), TypeError, "`size` must be an integer"),
+        (lambda: as_nonnegative_int(-1, "padding"), ValueError, "zero or a positive"),
+        (lambda: as_int_pair((1, 2, 3), "stride"), ValueError, "pair .* 3 entries"),
+        (lambda: as_int_pair((1, 0), "stride"), ValueError, r"`stride` must be positive"),
+        (lambda: check_choice("Valid", "mode", ("valid", "same")), ValueError,
+         "`mode` must be one of 'valid', 'same'; got 'Valid'"),
+        (lambda: check_choice(None, "kind", ("max",)), ValueError, "got None"),
+    ]:
+        with pytest.raises(error, match=match):
+            call()
