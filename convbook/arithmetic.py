@@ -70,6 +70,8 @@ def _as_layer(layer, index):
 def receptive_field(layers):
     """Receptive field, in input pixels, of one unit of the last layer (book Figure 9.4).
 
+    This is the extent of the input the unit depends on; with dilation it can have holes.
+
     Each layer adds ``dilation * (k - 1)`` times the product of the strides below it:
     ``r = 1 + sum_l d_l (k_l - 1) prod_{i<l} s_i``.
 
