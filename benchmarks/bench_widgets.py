@@ -1,0 +1,108 @@
+"""Widget update time: compute + render to PNG, per control change (issue 3).
+
+Each number is the median over a sweep of one control, one update per value, timed with
+``perf_counter`` around ``control.value = v`` (which runs the observer: state, artists,
+blit, PNG encoding). Targets: <= 50 ms per update, moonshot <= 30 ms. The static
+backgrounds of every mode/operation (flip) and every decay (sliding) are drawn when the
+App is built, so the build time is reported too, and so is the full draw of one
+background (what a change would cost without them).
+"""
+
+import statistics
+import time
+
+from _harness import format_seconds
+
+TARGET = "<= 50 ms per update (moonshot <= 30 ms)"
+
+
+def _sweep(app, name, values, repeats=1):
+    control, samples = app.controls[name], []
+    for _ in range(repeats):
+        for value in values:
+            start = time.perf_counter()
+            control.value = value
+            samples.append(time.perf_counter() - start)
+    return statistics.median(samples), max(samples), len(samples)
+
+
+def _line(label, result, judge=True):
+    median, worst, count = result
+    if not judge:
+        print(f"  {label:<44} median {format_seconds(median)}  max {format_seconds(worst)}")
+        return
+    verdict = "ok" if median <= 0.050 else "SLOW"
+    moon = ", moonshot met" if median <= 0.030 else ""
+    print(f"  {label:<44} median {format_seconds(median)}  max {format_seconds(worst)}"
+          f"  ({count} updates; {verdict}{moon})")
+
+
+def _compute_only(fn, calls):
+    samples = []
+    for args in calls:
+        start = time.perf_counter()
+        fn(**args)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main():
+    import convbook as cb
+    from convbook.widgets.flip import flip_state
+    from convbook.widgets.sliding import sliding_state
+
+    print(f"\nflip widget (default 4x5 image, 3x3 kernel)   [target: {TARGET}]")
+    start = time.perf_counter()
+    app = cb.widgets.flip_demo()
+    print(f"  {'build + first render':<44} {format_seconds(time.perf_counter() - start)}")
+    start = time.perf_counter()
+    cb.widgets.flip_demo()
+    print(f"  {'build + first render, second app':<44} {format_seconds(time.perf_counter() - start)}")
+    full = []
+    for _ in range(5):
+        start = time.perf_counter()
+        app.figure.canvas.draw()
+        full.append(time.perf_counter() - start)
+    _line("a full draw, for comparison (not an update)", (statistics.median(full), max(full), 5),
+          judge=False)
+    all_positions = []
+    for operation in ("convolution", "cross-correlation"):
+        for mode in ("valid", "same", "full"):
+            with app.hold():
+                app.controls["operation"].value = operation
+                app.controls["mode"].value = mode
+            positions = list(range(app.controls["position"].max + 1))
+            result = _sweep(app, "position", positions[1:] + positions[:1], repeats=2)
+            all_positions.append(result)
+            _line(f"position sweep, {operation}, {mode}", result)
+    median_all = statistics.median(r[0] for r in all_positions)
+    print(f"  {'position updates, median of the six sweeps':<44} median {format_seconds(median_all)}")
+    _line("mode change",
+          _sweep(app, "mode", ["full", "same", "valid"], repeats=3))
+    _line("operation change",
+          _sweep(app, "operation", ["convolution", "cross-correlation"], repeats=3))
+    calls = [dict(operation="convolution", mode="full", position=i) for i in range(42)]
+    print(f"  {'of which the state (flip_state) alone':<44} median "
+          f"{format_seconds(_compute_only(flip_state, calls))}")
+
+    print(f"\nsliding widget (60 readings, 15 weights)   [target: {TARGET}]")
+    start = time.perf_counter()
+    app = cb.widgets.sliding_demo()
+    print(f"  {'build + first render':<44} {format_seconds(time.perf_counter() - start)}")
+    _line("t sweep 0..59", _sweep(app, "t", list(range(60)), repeats=2))
+    decays = list(app.controls["decay"].options)
+    _line("decay change", _sweep(app, "decay", decays[1:] + decays[:1], repeats=2))
+    full = []
+    for _ in range(5):
+        start = time.perf_counter()
+        app.figure.canvas.draw()
+        full.append(time.perf_counter() - start)
+    _line("a full draw, for comparison (not an update)", (statistics.median(full), max(full), 5),
+          judge=False)
+    calls = [dict(t=t) for t in range(60)]
+    print(f"  {'of which the state (sliding_state) alone':<44} median "
+          f"{format_seconds(_compute_only(sliding_state, calls))}")
+
+
+if __name__ == "__main__":
+    main()

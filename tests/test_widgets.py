@@ -1,0 +1,450 @@
+"""Headless tests of the widgets: drive every control, check the state and the picture.
+
+No Jupyter kernel is needed: setting ``app.controls[name].value`` fires the observers,
+which recompute ``app.state`` and re-render ``app.png``.
+"""
+
+import io
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from PIL import Image
+from scipy import signal as sp_signal
+
+import convbook as cb
+from convbook.widgets import _app
+from convbook.widgets.flip import (DEFAULT_IMAGE, DEFAULT_KERNEL, FlipDrawing, flip_demo,
+                                   flip_figure, flip_state, products_text)
+from convbook.widgets.sliding import (DECAYS, SlidingDrawing, age_weights, sensor_readings,
+                                      sliding_demo, sliding_figure, sliding_state)
+
+OPERATIONS = ("convolution", "cross-correlation")
+MODES = ("valid", "same", "full")
+
+
+def pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def full_render(drawing_cls, state):
+    """The picture drawn from scratch by a fresh drawing, with no blitting."""
+    drawing = drawing_cls(state)
+    drawing.update(state)
+    drawing.figure.canvas.draw()
+    return np.asarray(drawing.figure.canvas.buffer_rgba())[..., :3].copy()
+
+
+def naive_flip_output(image, kernel, operation, mode, row, col):
+    """Eq. 9.5 / 9.6 by loops over the kernel, with the output offset SciPy uses."""
+    image, kernel = np.asarray(image, float), np.asarray(kernel, float)
+    (h, w), (kh, kw) = image.shape, kernel.shape
+
+    def first(k):
+        if mode == "valid":
+            return k - 1
+        if mode == "full":
+            return 0
+        return (k - 1) // 2 if operation == "convolution" else k // 2
+
+    # i, j: index into the 'full' output, whose entry (i, j) sums I(i - m, j - n) K(m, n)
+    # for convolution and I(i - (kh-1) + m, j - (kw-1) + n) K(m, n) for correlation.
+    i, j = row + first(kh), col + first(kw)
+    total = 0.0
+    for m in range(kh):
+        for n in range(kw):
+            if operation == "convolution":
+                r, c = i - m, j - n
+            else:
+                r, c = i - (kh - 1) + m, j - (kw - 1) + n
+            if 0 <= r < h and 0 <= c < w:
+                total += image[r, c] * kernel[m, n]
+    return total
+
+
+# --------------------------------------------------------------------------- machinery
+def test_encode_png_round_trips_exactly():
+    rng = np.random.default_rng(0)
+    rgba = rng.integers(0, 256, size=(17, 23, 4), dtype=np.uint8)
+    decoded = pixels(_app.encode_png(rgba))
+    np.testing.assert_array_equal(decoded, rgba[..., :3])
+
+
+@pytest.mark.parametrize("value, text", [(3.0, "3"), (-2.0, "\u22122"), (-0.0, "0"),
+                                         (0.5, "0.5"), (1 / 3, "0.333")])
+def test_format_number(value, text):
+    assert _app.format_number(value) == text
+
+
+def test_figures_are_agg_and_not_pyplot():
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    before = plt.get_fignums()
+    for fig in (flip_figure(), sliding_figure()):
+        assert isinstance(fig.canvas, FigureCanvasAgg)
+        width, height = fig.get_size_inches()
+        assert width <= 10.0 and height <= 7.0
+        assert min(t.get_fontsize() for t in fig.findobj(lambda a: hasattr(a, "get_fontsize"))) >= 9
+        # Jupyter shows it as an image even before pyplot's inline hook is registered.
+        assert pixels(fig._repr_png_()).shape[1] == round(width * fig.dpi)
+    assert plt.get_fignums() == before
+
+
+def test_app_displays_itself_as_its_widget():
+    app = flip_demo()
+    bundle = app._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == app.widget.model_id
+    assert app.image.value == app.png and app.png.startswith(b"\x89PNG")
+
+
+def test_hold_batches_changes_into_one_update(monkeypatch):
+    app = flip_demo()
+    calls = []
+    original = app.update
+    monkeypatch.setattr(app, "update", lambda: calls.append(1) or original())
+    with app.hold():
+        app.controls["operation"].value = "cross-correlation"
+        app.controls["mode"].value = "full"
+        app.controls["position"].value = 41
+    assert len(calls) == 1
+    assert app.state["operation"] == "cross-correlation" and app.state["mode"] == "full"
+    assert app.state["position"] == (5, 6)
+
+
+# --------------------------------------------------------------------------- flip
+def check_flip_state(state, image=DEFAULT_IMAGE, kernel=DEFAULT_KERNEL):
+    operation, mode, (row, col) = state["operation"], state["mode"], state["position"]
+    ours = cb.convolve2d if operation == "convolution" else cb.correlate2d
+    theirs = sp_signal.convolve2d if operation == "convolution" else sp_signal.correlate2d
+    expected_map = ours(np.asarray(image, float), np.asarray(kernel, float), mode=mode)
+    scipy_map = theirs(np.asarray(image, float), np.asarray(kernel, float), mode=mode)
+    np.testing.assert_allclose(expected_map, scipy_map, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(state["output_map"], expected_map)
+    assert state["output_shape"] == expected_map.shape
+    assert state["output"] == pytest.approx(state["products"].sum(), abs=1e-12)
+    assert state["output"] == pytest.approx(expected_map[row, col], rel=1e-12, abs=1e-12)
+    assert state["output"] == pytest.approx(
+        naive_flip_output(image, kernel, operation, mode, row, col), rel=1e-12, abs=1e-12)
+    k = np.asarray(kernel, float)
+    np.testing.assert_array_equal(state["kernel_used"],
+                                  k[::-1, ::-1] if operation == "convolution" else k)
+    np.testing.assert_array_equal(state["products"], state["window"] * state["kernel_used"])
+    # The window holds the input under the kernel, and zeros in the padding.
+    r0, c0 = state["window_origin"]
+    img = np.asarray(image, float)
+    for m in range(k.shape[0]):
+        for n in range(k.shape[1]):
+            r, c = r0 + m, c0 + n
+            inside = 0 <= r < img.shape[0] and 0 <= c < img.shape[1]
+            assert state["window"][m, n] == (img[r, c] if inside else 0.0)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("mode", MODES)
+def test_flip_every_position_of_every_mode(operation, mode):
+    app = flip_demo()
+    with app.hold():
+        app.controls["operation"].value = operation
+        app.controls["mode"].value = mode
+    out_h, out_w = app.state["output_shape"]
+    slider = app.controls["position"]
+    assert (slider.min, slider.max) == (0, out_h * out_w - 1)
+    previous = None
+    for index in [*range(slider.min, slider.max + 1), 0]:
+        slider.value = index
+        state = app.state
+        assert state["index"] == index and state["position"] == divmod(index, out_w)
+        check_flip_state(state)
+        drawing = app.drawing
+        kh, kw = DEFAULT_KERNEL.shape
+        xy = (state["window_origin"][1] + kw - 1 - 0.5, state["window_origin"][0] + kh - 1 - 0.5)
+        assert drawing.window.get_xy() == xy
+        assert drawing.caption.get_text() == products_text(state)
+        assert drawing.caption.get_text().endswith("= " + _app.format_number(state["output"]))
+        overlay = drawing.overlay[0][0].get_text()
+        assert overlay == "\u00d7" + _app.format_number(state["kernel_used"][0, 0])
+        if previous is not None and previous[0] != index:
+            assert app.png != previous[1], "the picture did not change"
+            assert xy != previous[2], "the window did not move"
+        previous = (index, app.png, xy)
+
+
+def test_flip_blitted_picture_equals_a_full_redraw():
+    app = flip_demo()
+    # The last two revisit cached backgrounds.
+    for mode, index in [("full", 0), ("same", 19), ("valid", 4), ("full", 41), ("same", 0)]:
+        with app.hold():
+            app.controls["mode"].value = mode
+            app.controls["position"].value = index
+        app.controls["operation"].value = "cross-correlation"
+        app.controls["position"].value = 1
+        app.controls["operation"].value = "convolution"
+        shown = pixels(app.png)
+        fresh = full_render(FlipDrawing, app.state)
+        assert shown.shape == fresh.shape
+        # Same pixels up to antialiasing at a few edges.
+        differ = np.any(np.abs(shown.astype(int) - fresh.astype(int)) > 8, axis=-1)
+        assert differ.mean() < 1e-3, f"{mode}: {differ.sum()} pixels differ"
+
+
+@pytest.mark.parametrize("image_shape, kernel_shape", [((3, 4), (2, 2)), ((5, 3), (2, 3)),
+                                                       ((1, 8), (1, 3)), ((8, 8), (3, 3))])
+def test_flip_other_shapes_draw_right(image_shape, kernel_shape):
+    rng = np.random.default_rng(sum(image_shape + kernel_shape))
+    image = rng.integers(-9, 10, image_shape)
+    kernel = rng.integers(-3, 4, kernel_shape)
+    app = flip_demo(image, kernel, mode="same")
+    for operation in OPERATIONS:
+        app.controls["operation"].value = operation
+        last = app.controls["position"].max
+        for index in (0, last // 2, last):
+            app.controls["position"].value = index
+            check_flip_state(app.state, image, kernel)
+        # Even kernels shift 'same' windows by half a cell: the picture must still match.
+        differ = np.any(np.abs(pixels(app.png).astype(int)
+                               - full_render(FlipDrawing, app.state).astype(int)) > 8, axis=-1)
+        assert differ.mean() < 1e-3
+
+
+def test_app_widget_holds_the_controls_and_the_image():
+    app = flip_demo()
+    controls_box, image = app.widget.children
+    assert image is app.image and image.format == "png"
+    assert list(controls_box.children) == list(app.controls.values())
+    assert set(app.controls) == {"operation", "mode", "position"}
+    assert set(sliding_demo().controls) == {"t", "decay"}
+
+
+def test_flip_static_figure_is_the_widget_picture():
+    fig = flip_figure(operation="cross-correlation", mode="same", position=(2, 3))
+    app = flip_demo(operation="cross-correlation", mode="same", position=(2, 3))
+    fig.canvas.draw()
+    static = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    differ = np.any(np.abs(pixels(app.png).astype(int) - static.astype(int)) > 8, axis=-1)
+    assert differ.mean() < 1e-3
+
+
+def test_flip_mode_change_keeps_the_window_and_follows_the_output_shape():
+    app = flip_demo(mode="valid", position=(1, 2))
+    origin = app.state["window_origin"]
+    app.controls["mode"].value = "full"
+    assert app.controls["position"].max == 6 * 7 - 1
+    assert app.state["window_origin"] == origin and app.state["position"] == (3, 4)
+    app.controls["mode"].value = "same"
+    assert app.controls["position"].max == 4 * 5 - 1
+    assert app.state["window_origin"] == origin
+    # From a corner of 'full' back to 'valid' the window is clamped into range.
+    with app.hold():
+        app.controls["mode"].value = "full"
+        app.controls["position"].value = 41
+    app.controls["mode"].value = "valid"
+    assert app.controls["position"].max == 5 and app.state["position"] == (1, 2)
+    app.controls["mode"].value = "full"
+    app.controls["position"].value = 0
+    app.controls["mode"].value = "valid"
+    assert app.state["position"] == (0, 0)
+
+
+def test_flip_padding_cells_follow_the_mode():
+    app = flip_demo()
+    drawing = app.drawing
+    visible = {}
+    for mode in MODES:
+        app.controls["mode"].value = mode
+        visible[mode] = sum(p.get_visible() for p in drawing.in_cells.values())
+    assert visible == {"valid": 4 * 5, "same": 6 * 7, "full": 8 * 9}
+    shown_out = sum(p.get_visible() for p in drawing.out_cells.values())
+    assert shown_out == 6 * 7
+    assert "zero padding" in drawing.in_title.get_text()
+    app.controls["operation"].value = "cross-correlation"
+    assert "cross-correlation" in drawing.out_title.get_text()
+    assert drawing.k_used_title.get_text() == "K as is (used)"
+
+
+def test_flip_figure_9_1_letters_layout_runs():
+    # The book's Figure 9.1 shape: a 3x4 input and a 2x2 kernel, every mode and position.
+    image = np.arange(12).reshape(3, 4)
+    kernel = np.array([[1, 2], [3, 4]])
+    app = flip_demo(image, kernel)
+    for operation in OPERATIONS:
+        for mode in MODES:
+            with app.hold():
+                app.controls["operation"].value = operation
+                app.controls["mode"].value = mode
+            for index in range(app.controls["position"].max + 1):
+                app.controls["position"].value = index
+                check_flip_state(app.state, image, kernel)
+
+
+@settings(max_examples=40)
+@given(data=st.data())
+def test_flip_state_matches_scipy_for_random_shapes(data):
+    kh, kw = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
+    h, w = data.draw(st.integers(kh, 5)), data.draw(st.integers(kw, 5))
+    ints = st.integers(-5, 5)
+    image = np.array(data.draw(st.lists(ints, min_size=h * w, max_size=h * w))).reshape(h, w)
+    kernel = np.array(data.draw(st.lists(ints, min_size=kh * kw, max_size=kh * kw))).reshape(kh, kw)
+    operation = data.draw(st.sampled_from(OPERATIONS))
+    mode = data.draw(st.sampled_from(MODES))
+    size = {"valid": (h - kh + 1) * (w - kw + 1), "same": h * w,
+            "full": (h + kh - 1) * (w + kw - 1)}[mode]
+    index = data.draw(st.integers(0, size - 1))
+    check_flip_state(flip_state(image, kernel, operation, mode, index), image, kernel)
+
+
+def test_flip_extremes_draw_without_error():
+    # A 1x1 kernel, and a kernel as large as the image (a single 'valid' output).
+    for image, kernel in [(np.eye(3), [[2.0]]), (np.arange(6).reshape(2, 3), np.ones((2, 3)))]:
+        app = flip_demo(image, kernel)
+        for mode in MODES:
+            app.controls["mode"].value = mode
+            for index in (0, app.controls["position"].max):
+                app.controls["position"].value = index
+                check_flip_state(app.state, image, kernel)
+    app = flip_demo([[0.5, -1.25], [2.0, 1.0 / 3]], [[0.1]], position=3)
+    assert app.drawing.caption.get_text() == "S[1, 1] = 0.333\u00b70.1  = 0.0333"
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(image=np.ones((2, 2)), kernel=np.ones((3, 3))), ValueError, "larger than `image`"),
+    (dict(image=np.ones((4, 2)), kernel=np.ones((1, 3))), ValueError, "larger than `image`"),
+    (dict(mode="circular"), ValueError, "`mode` must be one of"),
+    (dict(operation="convolve"), ValueError, "`operation` must be one of"),
+    (dict(position=6), ValueError, "from 0 to 5"),
+    (dict(position=-1), ValueError, "outside the output"),
+    (dict(position=(2, 0)), ValueError, "outside the output"),
+    (dict(position=(0, 1, 2)), ValueError, "pair (row, col)"),
+    (dict(position=1.5), TypeError, "`position` must be an int"),
+    (dict(image=np.ones(5)), ValueError, "`image` must be 2-D"),
+    (dict(kernel=[[1, 2], [3]]), ValueError, "ragged"),
+    (dict(image=np.ones((3, 3)) * 1j), TypeError, "complex"),
+    (dict(image=np.ones((10, 12))), ValueError, "too large to draw"),
+    (dict(image=[[1.0, np.nan], [0.0, 1.0]], kernel=[[1.0]]), ValueError, "finite"),
+])
+def test_flip_bad_settings_raise_clearly(kwargs, error, words):
+    for build in (flip_demo, flip_figure, flip_state):
+        with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)")):
+            build(**kwargs)
+
+
+# --------------------------------------------------------------------------- sliding
+def direct_sum(x, w, t):
+    """Eq. 9.3 by a loop: s(t) = sum over a of x(a) w(t - a), w zero outside its support."""
+    total = 0.0
+    for a in range(len(x)):
+        age = t - a
+        if 0 <= age < len(w):
+            total += x[a] * w[age]
+    return total
+
+
+def check_sliding_state(state):
+    x, w, t = state["x"], state["w"], state["t"]
+    expected = cb.convolve1d(x, w, mode="full")
+    np.testing.assert_allclose(expected, sp_signal.convolve(x, w, mode="full"), rtol=1e-12)
+    assert state["s_t"] == pytest.approx(expected[t], rel=1e-12)
+    assert state["s_t"] == pytest.approx(direct_sum(x, w, t), rel=1e-12)
+    assert state["s_t"] == pytest.approx(state["products"].sum(), rel=1e-12)
+    np.testing.assert_allclose(state["s_so_far"], expected[:t + 1], rtol=1e-12)
+    assert len(state["s_so_far"]) == t + 1
+    a = state["a"]
+    assert np.all(state["weights"][a > t] == 0), "a future reading got weight"
+    np.testing.assert_allclose(state["products"], x * state["weights"], rtol=0, atol=0)
+    if t >= len(w) - 1:
+        assert state["weights"].sum() == pytest.approx(1.0)
+
+
+def test_sliding_every_t():
+    app = sliding_demo()
+    slider = app.controls["t"]
+    assert (slider.min, slider.max) == (0, 59)
+    previous = None
+    for t in [*range(slider.min, slider.max + 1), 0]:
+        slider.value = t
+        state = app.state
+        assert state["t"] == t
+        check_sliding_state(state)
+        drawing = app.drawing
+        assert tuple(drawing.s_dot.get_data()[0]) == (t,)
+        assert drawing.s_dot.get_data()[1][0] == state["s_t"]
+        assert len(drawing.s_line.get_xdata()) == t + 1
+        np.testing.assert_array_equal(drawing.w_steps.get_data().values, state["weights"])
+        np.testing.assert_array_equal(drawing.p_steps.get_data().values, state["products"])
+        assert f"{state['s_t']:7.3f}" in drawing.s_text.get_text()
+        if previous is not None and previous[0] != t:
+            assert app.png != previous[1], "the picture did not change"
+        previous = (t, app.png)
+
+
+def test_sliding_every_decay():
+    app = sliding_demo()
+    assert tuple(app.controls["decay"].options) == DECAYS
+    pictures = set()
+    for decay in DECAYS:
+        app.controls["decay"].value = decay
+        for t in (0, 1, 14, 30, 59):
+            app.controls["t"].value = t
+            assert app.state["decay"] == decay
+            check_sliding_state(app.state)
+            np.testing.assert_allclose(app.state["w"], age_weights(decay, 15))
+        pictures.add(app.png)
+    assert len(pictures) == len(DECAYS)
+
+
+def test_sliding_blitted_picture_equals_a_full_redraw():
+    app = sliding_demo()
+    for t, decay in [(59, 0.95), (0, 0.5), (17, 0.8), (40, 0.95)]:
+        with app.hold():
+            app.controls["decay"].value = decay
+            app.controls["t"].value = t
+        app.controls["t"].value = (t + 5) % 60
+        app.controls["t"].value = t
+        shown, fresh = pixels(app.png), full_render(SlidingDrawing, app.state)
+        differ = np.any(np.abs(shown.astype(int) - fresh.astype(int)) > 8, axis=-1)
+        assert differ.mean() < 1e-3, f"t={t}: {differ.sum()} pixels differ"
+
+
+def test_sliding_weights_are_a_causal_density():
+    w = age_weights(0.8, 15)
+    assert np.all(w > 0) and w.sum() == pytest.approx(1.0)
+    assert np.all(np.diff(w) < 0)
+    x1, x2 = sensor_readings(), sensor_readings()
+    np.testing.assert_array_equal(x1, x2)  # seeded, deterministic
+    assert not np.array_equal(x1, sensor_readings(seed=1))
+    # s(t) depends only on readings up to t: changing the future leaves it alone.
+    state = sliding_state(t=20)
+    future = state["x"].copy()
+    future[21:] += 100.0
+    assert cb.convolve1d(future, state["w"], mode="full")[20] == pytest.approx(state["s_t"])
+
+
+def test_sliding_small_settings_and_figure():
+    app = sliding_demo(t=0, n=2, width=1, noise=0.0)
+    for t in (0, 1):
+        app.controls["t"].value = t
+        check_sliding_state(app.state)
+        assert app.state["s_t"] == pytest.approx(app.state["x"][t])
+    fig = sliding_figure(t=59)
+    assert [ax.get_ylabel() for ax in fig.axes] == ["position", "weight", "x \u00b7 w"]
+    assert fig.axes[2].get_xlabel().startswith("time a")
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(t=60), ValueError, "from 0 to n - 1 = 59"),
+    (dict(t=-1), ValueError, "`t` must be zero or a positive"),
+    (dict(t=2.5), TypeError, "`t` must be an integer"),
+    (dict(decay=1.0), ValueError, "strictly between 0 and 1"),
+    (dict(decay=0), ValueError, "strictly between 0 and 1"),
+    (dict(decay="fast"), ValueError, "`decay`"),
+    (dict(width=0), ValueError, "`width` must be a positive"),
+    (dict(width=80), ValueError, "must not exceed `n`"),
+    (dict(n=1, t=0, width=1), ValueError, "between 2 and 400"),
+    (dict(noise=-1.0), ValueError, "`noise` must be a finite number"),
+    (dict(seed=-3), ValueError, "`seed` must be zero or a positive"),
+])
+def test_sliding_bad_settings_raise_clearly(kwargs, error, words):
+    for build in (sliding_demo, sliding_figure, sliding_state):
+        with pytest.raises(error, match=words):
+            build(**kwargs)
