@@ -1,17 +1,264 @@
-"""Single-channel correlation and convolution (SciPy's words). STUB: being written."""
+"""Single-channel cross-correlation and convolution, in SciPy's words (DL book section 9.1).
+
+``correlate1d``/``convolve1d`` follow ``scipy.signal.correlate``/``convolve`` on 1-D
+input, and ``correlate2d``/``convolve2d`` follow ``scipy.signal.correlate2d``/
+``convolve2d``: same modes, boundaries and output shapes, equal to 1e-12 relative in
+float64. Two deliberate differences:
+
+- the default mode is ``'valid'``, the book's Figure 9.1;
+- ``'valid'`` with a kernel larger than the input raises, where SciPy silently swaps
+  the two arguments.
+
+Every function works out the padding (how much on each side, which border rule) in
+Python, then runs one compiled correlation kernel; a 'fill' border is never copied, the
+kernel reads the fill value itself. Convolution is that same kernel with the kernel
+array flipped (Eqs. 9.4/9.5 versus Eq. 9.6), so the two cost the same.
+"""
+
+import math
+import numbers
+
+import numpy as np
+
+from ._kernels import signal as _k
+from ._validate import as_float_array, check_choice, common_float_dtype
+
+__all__ = ["correlate1d", "convolve1d", "correlate2d", "convolve2d"]
+
+_MODES = ("valid", "same", "full")
+_BOUNDARIES = {"fill": _k.FILL, "wrap": _k.WRAP, "symm": _k.SYMM}
+
+
+def _check_fillvalue(fillvalue):
+    if type(fillvalue) is float and math.isfinite(fillvalue):  # the common case, fast
+        return fillvalue
+    if isinstance(fillvalue, np.ndarray) and fillvalue.ndim == 0:
+        fillvalue = fillvalue[()]
+    if isinstance(fillvalue, numbers.Complex) and not isinstance(fillvalue, numbers.Real):
+        raise TypeError(
+            f"`fillvalue` must be a real number, got the complex value {fillvalue!r}; "
+            f"pass its real part, e.g. fillvalue={complex(fillvalue).real!r}"
+        )
+    if not isinstance(fillvalue, numbers.Real):
+        raise TypeError(
+            f"`fillvalue` must be a real number, got {fillvalue!r} of type "
+            f"{type(fillvalue).__name__}; pass e.g. fillvalue=0.0"
+        )
+    fillvalue = float(fillvalue)
+    if not math.isfinite(fillvalue):
+        raise ValueError(
+            f"`fillvalue` must be finite, got {fillvalue!r}; a non-finite border would "
+            f"spread into every output it touches: pass a finite number such as 0.0"
+        )
+    return fillvalue
+
+
+def _pads(size, mode, same_start):
+    """(before, after) padding of one axis so that a valid correlation gives ``mode``.
+
+    ``same_start`` is where SciPy's 'same' output starts inside the 'full' one.
+    """
+    if mode == "valid":
+        return 0, 0
+    if mode == "full":
+        return size - 1, size - 1
+    return size - 1 - same_start, same_start
+
+
+def _too_large(image_shape, kernel_shape, names):
+    image_name, kernel_name = names
+    return ValueError(
+        f"`{kernel_name}` has shape {kernel_shape}, larger than `{image_name}` "
+        f"{image_shape} in mode='valid', which would leave no output; use mode='full' "
+        f"(or 'same'), or swap the arguments (SciPy swaps them silently, convbook does not)"
+    )
+
+
+def _run(image, kernel, mode, boundary, fillvalue, flip, one_d, names):
+    """Shared body of the four public functions; ``image``/``kernel`` are 2-D floats."""
+    dtype = common_float_dtype(image, kernel)
+    if image.dtype != dtype:
+        image = image.astype(dtype)
+    if kernel.dtype != dtype:
+        kernel = kernel.astype(dtype)
+    if flip:
+        kernel = np.ascontiguousarray(kernel[::-1, ::-1])
+    h, w = image.shape
+    kh, kw = kernel.shape
+    if mode == "valid":
+        if kh > h or kw > w:
+            shapes = (image.shape, kernel.shape) if not one_d else ((w,), (kw,))
+            raise _too_large(*shapes, names)
+        out = np.empty((h - kh + 1, w - kw + 1), dtype)
+        _k.correlate2d(image, kernel, 0, 0, 0.0, out)
+        return out
+    # Where SciPy's 'same' output starts inside the 'full' one. It is centred, but for an
+    # even kernel the half sample falls differently: correlate2d starts at k // 2, while
+    # convolve2d and the 1-D functions start at (k - 1) // 2.
+    if flip or one_d:
+        start = ((kh - 1) // 2, (kw - 1) // 2)
+    else:
+        start = (kh // 2, kw // 2)
+    top, bottom = _pads(kh, mode, start[0])
+    left, right = _pads(kw, mode, start[1])
+    out = np.empty((h + top + bottom - kh + 1, w + left + right - kw + 1), dtype)
+    if boundary == "fill":
+        # The kernel reads the fill value itself: no padded copy of the image.
+        _k.correlate2d(image, kernel, top, left, fillvalue, out)
+    else:
+        padded = np.empty((h + top + bottom, w + left + right), dtype)
+        _k.pad_correlate2d(image, kernel, padded, top, left, _BOUNDARIES[boundary], out)
+    return out
+
+
+def _run2d(image, kernel, mode, boundary, fillvalue, flip):
+    image = as_float_array(image, "image", ndim=2)
+    kernel = as_float_array(kernel, "kernel", ndim=2)
+    check_choice(mode, "mode", _MODES)
+    check_choice(boundary, "boundary", tuple(_BOUNDARIES))
+    fillvalue = _check_fillvalue(fillvalue)
+    return _run(image, kernel, mode, boundary, fillvalue, flip, False, ("image", "kernel"))
+
+
+def _run1d(x, k, mode, flip):
+    x = as_float_array(x, "x", ndim=1)
+    k = as_float_array(k, "k", ndim=1)
+    check_choice(mode, "mode", _MODES)
+    return _run(x[None], k[None], mode, "fill", 0.0, flip, True, ("x", "k"))[0]
 
 
 def correlate1d(x, k, mode="valid"):
-    raise NotImplementedError
+    """1-D cross-correlation s(i) = sum_m x(i + m) k(m)  (1-D form of DL book Eq. 9.6).
+
+    Matches ``scipy.signal.correlate(x, k, mode)`` for real 1-D input, except that the
+    default mode is ``'valid'`` and a kernel longer than ``x`` in ``'valid'`` mode raises
+    instead of being swapped with ``x``.
+
+    Parameters
+    ----------
+    x : array_like of shape (N,)
+        Input signal. float32 stays float32; int, bool and float64 compute in float64.
+    k : array_like of shape (K,)
+        Kernel. If either argument is float64, both compute in float64.
+    mode : {'valid', 'same', 'full'}
+        Output length N - K + 1, N, or N + K - 1. Values outside ``x`` count as zero.
+        'same' starts at (K - 1) // 2 of the 'full' output, as in SciPy.
+
+    Returns
+    -------
+    s : ndarray of shape (N - K + 1,), (N,) or (N + K - 1,)
+
+    Examples
+    --------
+    >>> correlate1d([1., 2., 3., 4.], [1., -1.])
+    array([-1., -1., -1.])
+    """
+    return _run1d(x, k, mode, False)
 
 
 def convolve1d(x, k, mode="valid"):
-    raise NotImplementedError
+    """1-D convolution s(t) = sum_a x(a) k(t - a)  (DL book Eq. 9.3): the kernel is flipped.
+
+    Matches ``scipy.signal.convolve(x, k, mode)`` for real 1-D input, except that the
+    default mode is ``'valid'`` and a kernel longer than ``x`` in ``'valid'`` mode raises
+    instead of being swapped with ``x``. Computed as ``correlate1d`` with ``k[::-1]``.
+
+    Parameters
+    ----------
+    x : array_like of shape (N,)
+        Input signal. float32 stays float32; int, bool and float64 compute in float64.
+    k : array_like of shape (K,)
+        Kernel. If either argument is float64, both compute in float64.
+    mode : {'valid', 'same', 'full'}
+        Output length N - K + 1, N, or N + K - 1. Values outside ``x`` count as zero.
+        'same' starts at (K - 1) // 2 of the 'full' output, as in SciPy.
+
+    Returns
+    -------
+    s : ndarray of shape (N - K + 1,), (N,) or (N + K - 1,)
+
+    Examples
+    --------
+    >>> convolve1d([1., 2., 3., 4.], [1., -1.])
+    array([1., 1., 1.])
+    """
+    return _run1d(x, k, mode, True)
 
 
 def correlate2d(image, kernel, mode="valid", boundary="fill", fillvalue=0.0):
-    raise NotImplementedError
+    """2-D cross-correlation S(i, j) = sum_m sum_n I(i + m, j + n) K(m, n)  (DL book Eq. 9.6).
+
+    No kernel flip: this is what most deep-learning libraries call "convolution".
+    Matches ``scipy.signal.correlate2d`` for real input, with two deliberate
+    differences: the default mode is ``'valid'`` (the book's Figure 9.1), and a kernel
+    larger than the image (in either axis) in ``'valid'`` mode raises a ValueError
+    instead of being silently swapped with the image. ``'wrap'`` and ``'symm'`` accept
+    kernels larger than the image and repeat the extension, as SciPy does.
+
+    Parameters
+    ----------
+    image : array_like of shape (H, W)
+        The input I. float32 stays float32; int, bool and float64 compute in float64.
+    kernel : array_like of shape (kH, kW)
+        The kernel K. If either argument is float64, both compute in float64.
+    mode : {'valid', 'same', 'full'}
+        Output shape (H - kH + 1, W - kW + 1), (H, W) or (H + kH - 1, W + kW - 1).
+        'same' is centred as in SciPy: it starts at (kH // 2, kW // 2) of the 'full' output.
+    boundary : {'fill', 'wrap', 'symm'}
+        Values outside the image: ``fillvalue``, periodic (circular), or mirrored
+        including the edge pixel (np.pad's 'symmetric').
+    fillvalue : float
+        Finite real value used outside the image when ``boundary='fill'``.
+
+    Returns
+    -------
+    S : ndarray of shape (oH, oW)
+        NaN and inf in the input propagate to every output whose window holds them.
+
+    Examples
+    --------
+    >>> correlate2d(np.arange(9.).reshape(3, 3), np.ones((2, 2)))
+    array([[ 8., 12.],
+           [20., 24.]])
+    """
+    return _run2d(image, kernel, mode, boundary, fillvalue, False)
 
 
 def convolve2d(image, kernel, mode="valid", boundary="fill", fillvalue=0.0):
-    raise NotImplementedError
+    """2-D convolution S(i, j) = sum_m sum_n I(i - m, j - n) K(m, n)  (DL book Eqs. 9.4, 9.5).
+
+    The kernel is flipped in both axes relative to ``correlate2d`` (Eq. 9.6); that flip
+    is what makes convolution commutative. Computed as ``correlate2d`` with
+    ``kernel[::-1, ::-1]``, through the same compiled kernel. Matches
+    ``scipy.signal.convolve2d`` for real input, with two deliberate differences: the
+    default mode is ``'valid'``, and a kernel larger than the image in ``'valid'`` mode
+    raises instead of being swapped with the image.
+
+    Parameters
+    ----------
+    image : array_like of shape (H, W)
+        The input I. float32 stays float32; int, bool and float64 compute in float64.
+    kernel : array_like of shape (kH, kW)
+        The kernel K. If either argument is float64, both compute in float64.
+    mode : {'valid', 'same', 'full'}
+        Output shape (H - kH + 1, W - kW + 1), (H, W) or (H + kH - 1, W + kW - 1).
+        'same' starts at ((kH - 1) // 2, (kW - 1) // 2) of the 'full' output, as in SciPy
+        (one sample earlier than ``correlate2d`` for an even kernel).
+    boundary : {'fill', 'wrap', 'symm'}
+        Values outside the image: ``fillvalue``, periodic (circular), or mirrored
+        including the edge pixel.
+    fillvalue : float
+        Finite real value used outside the image when ``boundary='fill'``.
+
+    Returns
+    -------
+    S : ndarray of shape (oH, oW)
+        NaN and inf in the input propagate to every output whose window holds them.
+
+    Examples
+    --------
+    >>> convolve2d(np.arange(9.).reshape(3, 3), [[1., 0.], [0., 0.]])
+    array([[4., 5.],
+           [7., 8.]])
+    """
+    return _run2d(image, kernel, mode, boundary, fillvalue, True)
