@@ -1,0 +1,286 @@
+"""Exercise self-checks: print a clear verdict, return a bool, never raise.
+
+Every chapter's exercises end with a call such as ``check(lambda: my_conv(x, k),
+expected, name="my_conv")``. The learner's code runs *inside* the checker, so a stub
+that still raises ``NotImplementedError`` becomes a hint instead of a traceback, and a
+notebook full of unfinished exercises still runs top to bottom in CI.
+
+Verdicts, one line each:
+
+- ``PASS  name: exact``
+- ``PASS  name: approximately equal (largest difference 2.2e-16 at index [0, 1])``
+- ``TODO  name: not written yet ...`` (the stub raised ``NotImplementedError``)
+- ``FAIL  name: <what is wrong>``: the exception your code raised, ``None`` returned,
+  a shape mismatch (both shapes), a dtype issue, NaNs present, or wrong values with
+  the largest difference and where it is.
+"""
+
+import numpy as np
+
+__all__ = ["check", "check_function"]
+
+
+def _safe_repr(value, limit=70):
+    try:
+        text = repr(value)
+    except Exception:  # a learner's object may have a broken __repr__
+        text = f"<{type(value).__name__} object>"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _error_text(error):
+    try:
+        message = str(error)
+    except Exception:
+        message = ""
+    message = " ".join(message.split())
+    if len(message) > 100:
+        message = message[:97] + "..."
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def _as_array(value):
+    """(array, None) for something numpy can read, else (None, reason)."""
+    if value is None:
+        return None, "is None; did the function forget to `return` its result?"
+    try:
+        with np.errstate(all="ignore"):
+            array = np.asarray(value)
+    except Exception as error:  # ragged lists, objects whose __array__ fails, ...
+        return None, (
+            f"could not be read as an array ({_ragged_or(error)}); "
+            f"return a numpy array or a list of equal-length rows"
+        )
+    return array, None
+
+
+def _ragged_or(error):
+    text = _error_text(error)
+    return "its rows have different lengths" if "inhomogeneous" in text else text
+
+
+def _kind(array):
+    """'number', 'text' or 'other' (object arrays, structured dtypes...)."""
+    if array.dtype.kind in "biufc":
+        return "number"
+    if array.dtype.kind in "US":
+        return "text"
+    return "other"
+
+
+def _index_text(index, ndim):
+    """' at index [i, j]', or '' for a scalar."""
+    if ndim == 0:
+        return ""
+    return " at index [" + ", ".join(str(int(i)) for i in index) + "]"
+
+
+def _compare(got, want, rtol, atol):
+    """(ok, message) for two arrays. May raise only on truly exotic input (caught above)."""
+    got_kind, want_kind = _kind(got), _kind(want)
+    if want_kind == "other":
+        # Expected values numpy cannot compare element-wise: fall back to ==.
+        same = bool(np.all(got == want)) if got.shape == want.shape else False
+        return (same, "exact") if same else (False, f"wrong value: got {_safe_repr(got)}")
+    if got_kind != want_kind:
+        return False, (
+            f"dtype issue: got dtype {got.dtype} ({got_kind}), expected {want_kind}s "
+            f"like {want.dtype}; got {_safe_repr(got.tolist() if got.ndim else got)}"
+        )
+    if got.shape != want.shape:
+        hint = ""
+        if got.size == want.size:
+            hint = " (same number of entries: check the orientation, a transpose or a reshape)"
+        elif got.ndim == want.ndim == 2 and all(g >= w for g, w in zip(got.shape, want.shape)):
+            hint = " (too large: is it a 'full' result where 'valid' was asked?)"
+        return False, f"shape mismatch: got {got.shape}, expected {want.shape}{hint}"
+    if want_kind == "text":
+        wrong = np.argwhere(got != want)
+        if len(wrong) == 0:
+            return True, "exact"
+        first = tuple(wrong[0])
+        return False, (
+            f"wrong values: {len(wrong)} of {want.size} entries differ; first"
+            f"{_index_text(first, want.ndim)}: got {str(got[first])!r}, expected {str(want[first])!r}"
+        )
+    if got.dtype.kind == "c" and want.dtype.kind != "c" and np.any(got.imag != 0):
+        return False, "dtype issue: the answer is complex with a nonzero imaginary part; expected real numbers"
+    if got.dtype.kind == "c" and want.dtype.kind != "c":
+        got = got.real
+    with np.errstate(all="ignore"):
+        got_nan, want_nan = np.isnan(got), np.isnan(want)
+        extra_nan = got_nan & ~want_nan
+        if extra_nan.any():
+            where = _index_text(np.argwhere(extra_nan)[0], got.ndim)
+            return False, (
+                f"NaNs present: {int(extra_nan.sum())} of {got.size} entries are NaN "
+                f"where a number was expected (first{where})"
+            )
+        if (want_nan & ~got_nan).any():
+            where = _index_text(np.argwhere(want_nan & ~got_nan)[0], got.ndim)
+            return False, f"wrong values: expected NaN{where}, got a number"
+        if np.array_equal(got, want, equal_nan=True):
+            return True, "exact"
+        g = got.astype(np.complex128 if got.dtype.kind == "c" else np.float64)
+        w = want.astype(np.complex128 if want.dtype.kind == "c" else np.float64)
+        same_inf = np.isinf(g) & (g == w)
+        diff = np.where(got_nan | same_inf, 0.0, np.abs(g - w))
+        diff = np.where(np.isnan(diff), np.inf, diff)
+        close = np.isclose(g, w, rtol=rtol, atol=atol, equal_nan=True)
+    worst = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
+    where = _index_text(worst, diff.ndim)
+    largest = float(diff[worst])
+    if close.all():
+        return True, f"approximately equal (largest difference {largest:.2g}{where})"
+    return False, (
+        f"wrong values: {int((~close).sum())} of {close.size} entries differ; largest "
+        f"difference {largest:.3g}{where}: got {_safe_repr(g[worst].item())}, "
+        f"expected {_safe_repr(w[worst].item())}"
+    )
+
+
+def _verdict(answer, expected, rtol, atol):
+    """(status, message) where status is 'PASS', 'FAIL' or 'TODO'."""
+    if callable(answer):
+        try:
+            answer = answer()
+        except NotImplementedError:
+            return "TODO", (
+                "not written yet: replace `raise NotImplementedError` with your code, "
+                "then rerun this cell"
+            )
+        except Exception as error:
+            return "FAIL", f"your code raised {_error_text(error)}"
+    got, reason = _as_array(answer)
+    if reason:
+        return "FAIL", f"the answer {reason}"
+    want, reason = _as_array(expected)
+    if reason:
+        return "FAIL", f"the checker's expected value {reason} (a bug in the exercise, not in your code)"
+    if _kind(got) == "other" and _kind(want) != "other":
+        return "FAIL", (
+            f"dtype issue: the answer is not numeric (dtype {got.dtype}): "
+            f"{_safe_repr(answer)}; return numbers, e.g. a numpy float array"
+        )
+    ok, message = _compare(got, want, rtol, atol)
+    return ("PASS" if ok else "FAIL"), message
+
+
+def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12):
+    """Compare an exercise answer with the expected value; print a one-line verdict.
+
+    Parameters
+    ----------
+    answer : array_like or callable
+        The learner's result, or a zero-argument callable producing it (preferred: the
+        checker then runs it and turns a ``NotImplementedError`` into a hint and any
+        other exception into a "what is wrong" line).
+    expected : array_like
+        The reference value (numbers or strings).
+    name : str
+        What the verdict calls the answer.
+    rtol, atol : float
+        Tolerances for "approximately equal", as in ``np.isclose``.
+
+    Returns
+    -------
+    ok : bool
+        True for "exact" or "approximately equal". Never raises (except on
+        ``KeyboardInterrupt``).
+
+    Examples
+    --------
+    >>> check([[1, 2], [3, 4]], [[1, 2], [3, 4]], name="grid")
+    PASS  grid: exact
+    True
+    >>> def stub():
+    ...     raise NotImplementedError
+    >>> check(stub, [1.0], name="stub")
+    TODO  stub: not written yet: replace `raise NotImplementedError` with your code, then rerun this cell
+    False
+    """
+    try:
+        status, message = _verdict(answer, expected, rtol, atol)
+    except Exception as error:  # last resort: the checker itself must never raise
+        status, message = "FAIL", f"could not compare the answer: {_error_text(error)}"
+    print(f"{status}  {_safe_repr(name, 40) if not isinstance(name, str) else name}: {message}")
+    return status == "PASS"
+
+
+def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
+    """Run ``func(*args)`` against ``reference(*args)`` for each case; print one verdict.
+
+    Parameters
+    ----------
+    func : callable
+        The learner's function.
+    reference : callable
+        A trusted implementation with the same signature (e.g. a convbook function).
+    cases : sequence of tuple
+        Argument tuples; the first failing case is reported with its argument shapes.
+    name : str, optional
+        Defaults to ``func.__name__``.
+    rtol, atol : float
+        Tolerances, as in :func:`check`.
+
+    Returns
+    -------
+    ok : bool
+        True when every case passes. Never raises (except on ``KeyboardInterrupt``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def flip(k):
+    ...     return k[::-1, ::-1]
+    >>> check_function(flip, lambda k: np.rot90(k, 2), [(np.arange(4.).reshape(2, 2),)])
+    PASS  flip: exact on all 1 cases
+    True
+    """
+    try:
+        label = name if isinstance(name, str) else getattr(func, "__name__", "function")
+        try:
+            cases = list(cases)
+        except Exception as error:
+            print(f"FAIL  {label}: the exercise's cases are unreadable ({_error_text(error)})")
+            return False
+        approximate = []
+        for number, args in enumerate(cases, start=1):
+            args = args if isinstance(args, tuple) else (args,)
+            try:
+                want = reference(*args)
+            except Exception as error:
+                print(f"FAIL  {label}: the reference failed on case {number} "
+                      f"({_error_text(error)}; a bug in the exercise, not in your code)")
+                return False
+            status, message = _verdict(lambda: func(*args), want, rtol, atol)
+            if status != "PASS":
+                shapes = ", ".join(
+                    str(np.shape(a)) if isinstance(a, (np.ndarray, list, tuple)) else _safe_repr(a, 20)
+                    for a in args
+                )
+                where = "" if status == "TODO" else f" on case {number} of {len(cases)} (arguments {shapes})"
+                print(f"{status}  {label}: {message}{where}")
+                return False
+            if message != "exact":
+                approximate.append(message)
+        if not cases:
+            print(f"FAIL  {label}: the exercise gave no cases to check")
+            return False
+        if approximate:
+            worst = max(approximate, key=_largest)[len("approximately equal ("):-1]
+            print(f"PASS  {label}: approximately equal on all {len(cases)} cases ({worst})")
+        else:
+            print(f"PASS  {label}: exact on all {len(cases)} cases")
+        return True
+    except Exception as error:
+        print(f"FAIL  function: could not run the check ({_error_text(error)})")
+        return False
+
+
+def _largest(message):
+    try:
+        return float(message.split("largest difference ")[1].split(" ")[0])
+    except Exception:
+        return 0.0

@@ -1,0 +1,303 @@
+"""convbook.check: every verdict, and the promise never to raise."""
+
+import contextlib
+import re
+import io
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from convbook.check import check, check_function
+
+
+def verdict(capsys, *args, **kwargs):
+    ok = check(*args, **kwargs)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1, out  # exactly one line per check
+    return ok, out.strip()
+
+
+def test_exact(capsys):
+    ok, out = verdict(capsys, np.arange(6.0).reshape(2, 3), [[0, 1, 2], [3, 4, 5]], name="grid")
+    assert ok and out == "PASS  grid: exact"
+
+
+def test_approximately_equal_reports_largest_difference_and_where(capsys):
+    want = np.zeros((2, 2))
+    got = want.copy()
+    got[1, 0] = 3e-13
+    ok, out = verdict(capsys, got, want)
+    assert ok
+    assert out == "PASS  answer: approximately equal (largest difference 3e-13 at index [1, 0])"
+
+
+def test_tolerances_are_used(capsys):
+    ok, out = verdict(capsys, [1.0 + 1e-3], [1.0], rtol=1e-2)
+    assert ok and "approximately equal" in out
+    ok, out = verdict(capsys, [1.0 + 1e-3], [1.0])
+    assert not ok and "wrong values" in out
+
+
+def test_wrong_values_name_count_largest_difference_and_position(capsys):
+    ok, out = verdict(capsys, [[1.0, 2.0], [3.0, 9.0]], [[1.0, 2.5], [3.0, 4.0]], name="s")
+    assert not ok
+    assert out.startswith("FAIL  s: wrong values: 2 of 4 entries differ")
+    assert "largest difference 5 at index [1, 1]: got 9.0, expected 4.0" in out
+
+
+def test_wrong_scalar(capsys):
+    ok, out = verdict(capsys, 3, 3.5)
+    assert not ok and "largest difference 0.5: got 3.0, expected 3.5" in out
+
+
+def test_shape_mismatch_shows_both_shapes(capsys):
+    ok, out = verdict(capsys, np.ones((3, 4)), np.ones((2, 3)))
+    assert not ok and "shape mismatch: got (3, 4), expected (2, 3)" in out
+    assert "'full'" in out  # hint: larger in every axis
+    ok, out = verdict(capsys, np.ones((2, 3)), np.ones((3, 2)))
+    assert not ok and "transpose" in out
+
+
+def test_nan_present(capsys):
+    ok, out = verdict(capsys, [1.0, np.nan, np.nan], [1.0, 2.0, 3.0])
+    assert not ok and "NaNs present: 2 of 3 entries" in out and "index [1]" in out
+
+
+def test_nan_expected_and_matched(capsys):
+    ok, out = verdict(capsys, [np.nan, 1.0], [np.nan, 1.0])
+    assert ok and out.endswith("exact")
+    ok, out = verdict(capsys, [0.0, 1.0], [np.nan, 1.0])
+    assert not ok and "expected NaN at index [0]" in out
+
+
+def test_infinities(capsys):
+    assert verdict(capsys, [np.inf, -np.inf], [np.inf, -np.inf])[0]
+    ok, out = verdict(capsys, [np.inf], [1.0])
+    assert not ok and "largest difference inf" in out
+
+
+def test_dtype_issues(capsys):
+    ok, out = verdict(capsys, "abc", [1.0])
+    assert not ok and "dtype issue" in out
+    ok, out = verdict(capsys, [1 + 1j], [1.0])
+    assert not ok and "complex" in out
+    ok, out = verdict(capsys, object(), 1.0)
+    assert not ok and "not numeric" in out
+    assert verdict(capsys, [1 + 0j], [1.0])[0]  # a zero imaginary part is fine
+
+
+def test_integer_and_bool_answers_compare_as_numbers(capsys):
+    assert verdict(capsys, [1, 2], [1.0, 2.0])[0]
+    assert verdict(capsys, [True, False], [1.0, 0.0])[0]
+
+
+def test_text_answers(capsys):
+    assert verdict(capsys, ["aw + bx"], ["aw + bx"])[0]
+    ok, out = verdict(capsys, ["a", "b"], ["a", "c"])
+    assert not ok and "first at index [1]: got 'b', expected 'c'" in out
+    ok, out = verdict(capsys, [1.0, 2.0], ["a", "b"])
+    assert not ok and "dtype issue" in out
+
+
+def test_none_answer(capsys):
+    ok, out = verdict(capsys, None, [1.0])
+    assert not ok and "forget to `return`" in out
+
+
+def test_ragged_answer(capsys):
+    ok, out = verdict(capsys, [[1, 2], [3]], [[1, 2], [3, 4]])
+    assert not ok and "rows have different lengths" in out
+
+
+def test_callable_answer_is_called(capsys):
+    ok, out = verdict(capsys, lambda: np.eye(2), np.eye(2), name="eye")
+    assert ok and out == "PASS  eye: exact"
+
+
+def test_stub_becomes_a_hint(capsys):
+    def stub():
+        raise NotImplementedError
+
+    ok, out = verdict(capsys, stub, [1.0], name="flip")
+    assert not ok and out.startswith("TODO  flip: not written yet")
+
+
+def test_other_exception_becomes_what_is_wrong(capsys):
+    def broken():
+        return np.ones(2) @ np.ones(3)
+
+    ok, out = verdict(capsys, broken, 1.0)
+    assert not ok and out.startswith("FAIL  answer: your code raised ValueError: ")
+
+
+def test_bad_expected_value_is_reported_not_raised(capsys):
+    ok, out = verdict(capsys, [1.0], None)
+    assert not ok and "expected value" in out and "bug in the exercise" in out
+
+
+def test_keyboard_interrupt_is_not_swallowed():
+    def interrupted():
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        check(interrupted, 1.0)
+
+
+class Nasty:
+    """An object on which everything fails."""
+
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("no array")
+
+    def __eq__(self, other):
+        raise RuntimeError("no eq")
+
+    __hash__ = None
+
+    def __len__(self):
+        raise RuntimeError("no len")
+
+
+weird = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+        st.complex_numbers(), st.text(max_size=5), st.binary(max_size=5),
+        st.builds(Nasty), st.builds(object), st.just(np.ones((2, 3))),
+        st.just(np.array([], dtype=float)), st.just(np.zeros((0, 2))),
+        st.just(np.array(["a", "b"])), st.just(np.datetime64("2020-01-01")),
+        st.just(np.ones(3, dtype=[("x", float)])),
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=2), inner, max_size=2)),
+    max_leaves=8,
+)
+
+
+@given(answer=weird, expected=weird)
+def test_check_never_raises(answer, expected):
+    assert check(answer, expected) in (True, False)
+    assert check(lambda: answer, expected, name=answer) in (True, False)
+
+
+@given(error=st.sampled_from([ValueError, TypeError, IndexError, ZeroDivisionError, RuntimeError, AssertionError, NotImplementedError]),
+       message=st.text(max_size=300))
+def test_any_exception_from_the_answer_is_reported(error, message):
+    def answer():
+        raise error(message)
+
+    with contextlib.redirect_stdout(io.StringIO()) as buffer:
+        assert check(answer, 1.0) is False
+    out = buffer.getvalue()
+    assert out.startswith("TODO" if error is NotImplementedError else f"FAIL  answer: your code raised {error.__name__}")
+
+
+@given(shape=st.lists(st.integers(1, 4), min_size=0, max_size=3), seed=st.integers(0, 2**16))
+def test_array_compared_with_itself_is_exact(shape, seed):
+    x = np.random.default_rng(seed).standard_normal(shape)
+    with contextlib.redirect_stdout(io.StringIO()) as buffer:
+        assert check(x, x.copy()) is True
+    assert buffer.getvalue().strip().endswith("exact")
+
+
+# check_function ---------------------------------------------------------------------
+
+def test_check_function_all_pass(capsys):
+    cases = [(np.arange(4.0).reshape(2, 2),), (np.ones((3, 3)),)]
+    ok = check_function(lambda k: k[::-1, ::-1], lambda k: np.rot90(k, 2), cases, name="flip")
+    assert ok and capsys.readouterr().out.strip() == "PASS  flip: exact on all 2 cases"
+
+
+def test_check_function_reports_first_failing_case(capsys):
+    cases = [(np.ones((2, 2)),), (np.arange(4.0).reshape(2, 2),)]
+    ok = check_function(lambda k: k.T, lambda k: np.rot90(k, 2), cases, name="flip")
+    out = capsys.readouterr().out.strip()
+    assert not ok and out.startswith("FAIL  flip: wrong values") and "on case 2 of 2 (arguments (2, 2))" in out
+
+
+def test_check_function_stub_and_broken_reference(capsys):
+    def stub(k):
+        raise NotImplementedError
+
+    assert not check_function(stub, np.sum, [(np.ones(2),)])
+    assert capsys.readouterr().out.startswith("TODO  stub: not written yet")
+    assert not check_function(np.sum, lambda k: 1 / 0, [(np.ones(2),)], name="s")
+    assert "the reference failed on case 1" in capsys.readouterr().out
+    assert not check_function(np.sum, np.sum, [], name="s")
+    assert "no cases" in capsys.readouterr().out
+
+
+@given(func=weird, reference=weird, cases=weird)
+def test_check_function_never_raises(func, reference, cases):
+    assert check_function(func, reference, cases) in (True, False)
+
+
+# Notebook hygiene (tools/execute_notebooks.py) ---------------------------------------------
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def _hygiene():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("execute_notebooks", ROOT / "tools" / "execute_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
+def test_stored_notebooks_are_executed_in_order_without_widget_state(path):
+    nbformat = pytest.importorskip("nbformat")
+    assert _hygiene().hygiene_problems(nbformat.read(path, as_version=4)) == []
+
+
+def test_hygiene_catches_unexecuted_cells_and_widget_state():
+    nbformat = pytest.importorskip("nbformat")
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    tools = _hygiene()
+    nb = new_notebook(cells=[new_code_cell("1"), new_code_cell("2")])
+    nb.cells[0].execution_count = 1
+    nb.metadata["widgets"] = {"state": {}}
+    problems = tools.hygiene_problems(nb)
+    assert any("metadata.widgets" in p for p in problems) and any("in order" in p for p in problems)
+    nb.cells[1].execution_count = 2
+    nb.cells[1].outputs = [nbformat.v4.new_output(
+        "display_data", data={"application/vnd.jupyter.widget-view+json": {}, "text/plain": "VBox()"})]
+    cleaned = tools.clean(nb)
+    assert tools.hygiene_problems(cleaned) == [] and cleaned.cells[1].outputs == []
+
+
+# The hidden solutions of the chapter 9.1 exercises pass their own checkers ----------------
+
+STUB = re.compile(r"def \w+\([^)]*\):\n\s+raise NotImplementedError\n")
+
+
+def test_chapter_9_1_solutions_pass_their_checkers():
+    nbformat = pytest.importorskip("nbformat")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    nb = nbformat.read(ROOT / "chapters" / "09.1-convolution.ipynb", as_version=4)
+    namespace, verdicts, previous = {}, [], None
+    with contextlib.redirect_stdout(io.StringIO()):
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                source = "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
+                exec(compile(source, "<notebook cell>", "exec"), namespace)
+                plt.close("all")
+                previous = source
+            elif "<summary>Solution" in cell.source and previous and STUB.search(previous):
+                exec(re.search(r"```python\n(.*?)```", cell.source, re.S).group(1), namespace)
+                with contextlib.redirect_stdout(io.StringIO()) as out:
+                    exec(STUB.sub("", previous), namespace)      # the checker call alone
+                verdicts.append(out.getvalue())
+    assert len(verdicts) >= 3
+    assert all(v.startswith("PASS") for v in verdicts), verdicts
