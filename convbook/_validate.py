@@ -99,6 +99,8 @@ def check_choice(value, name, choices):
 
 
 def _as_int(value, name):
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(
             f"`{name}` must be an integer, got {_describe(value)} "
@@ -125,7 +127,7 @@ def as_nonnegative_int(value, name):
 
 def as_int_pair(value, name, minimum=1):
     """An int, or a pair of ints, as a tuple ``(a, b)`` with both ``>= minimum``."""
-    if isinstance(value, (tuple, list, np.ndarray)):
+    if isinstance(value, (tuple, list)) or (isinstance(value, np.ndarray) and value.ndim):
         if len(value) != 2:
             raise ValueError(
                 f"`{name}` must be an int or a pair (height, width), got {_describe(value)} "

@@ -87,8 +87,13 @@ def receptive_field(layers):
     >>> receptive_field([(3, 1), (2, 2), (3, 1)])
     8
     """
-    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
-        raise TypeError(f"`layers` must be a sequence of (kernel_size, stride) pairs, got {layers!r}")
+    try:
+        layers = list(layers) if not isinstance(layers, (str, bytes)) else None
+    except TypeError:
+        layers = None
+    if layers is None:
+        raise TypeError("`layers` must be a sequence of (kernel_size, stride) pairs, "
+                        "e.g. [(3, 1), (2, 2)]")
     field, jump = 1, 1
     for index, layer in enumerate(layers):
         k, s, d = _as_layer(layer, index)

@@ -62,6 +62,8 @@ def test_integers_and_pairs():
     assert as_int_pair(2, "stride") == (2, 2)
     assert as_int_pair((1, 3), "stride") == (1, 3)
     assert as_int_pair([0, 1], "padding", minimum=0) == (0, 1)
+    assert as_int_pair(np.array(3), "stride") == (3, 3)          # a 0-d array is a scalar
+    assert as_positive_int(np.array(2), "size") == 2
     for call, error, match in [
         (lambda: as_positive_int(0, "size"), ValueError, "`size` must be a positive integer"),
         (lambda: as_positive_int(2.0, "size"), TypeError, "`size` must be an integer, got 2.0"),
