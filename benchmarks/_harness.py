@@ -14,28 +14,43 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 
 
-def median_seconds(fn, *, repeats=9, min_batch_seconds=0.02):
-    """Median wall time of one call of ``fn()``, after a warm-up call.
+def median_seconds(fn, *, repeats=9, min_batch_seconds=0.02, clock=time.perf_counter):
+    """Median time of one call of ``fn()``, after a warm-up call.
 
     Calls are batched so that each of the ``repeats`` samples lasts at least
     ``min_batch_seconds``; this keeps timer resolution out of microsecond results.
+    ``clock=time.process_time`` counts this process's CPU time only: on a shared machine
+    wall time also counts the time other users' processes hold the core.
     """
     fn()
     number = 1
     while True:
-        start = time.perf_counter()
+        start = clock()
         for _ in range(number):
             fn()
-        if time.perf_counter() - start >= min_batch_seconds:
+        if clock() - start >= min_batch_seconds:
             break
         number *= 2
     samples = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         for _ in range(number):
             fn()
-        samples.append((time.perf_counter() - start) / number)
+        samples.append((clock() - start) / number)
     return statistics.median(samples)
+
+
+def interleaved_best(contenders, *, rounds=3, repeats=5):
+    """For each named function, the least of ``rounds`` medians, timed in turn.
+
+    A burst of someone else's work lands on whoever is being timed at that moment;
+    alternating the contenders and keeping each one's best median treats all alike.
+    """
+    best = {name: float("inf") for name in contenders}
+    for _ in range(rounds):
+        for name, fn in contenders.items():
+            best[name] = min(best[name], median_seconds(fn, repeats=repeats))
+    return best
 
 
 def torch_or_none():
@@ -58,12 +73,14 @@ def format_seconds(seconds):
 def report(title, ours, others, target=None):
     """Print one comparison: our median time, and each other's time as a ratio.
 
-    ``ours`` is ``(name, seconds)``; ``others`` a list of ``(name, seconds)``. A ratio
-    above 1 means convbook is faster. ``target`` is a short text naming the goal.
+    ``ours`` is ``(name, seconds)``; ``others`` a list of ``(name, seconds)``. The ratio is
+    their time over ours: above 1, convbook is faster. ``target`` is a short text naming the goal.
     """
     name, seconds = ours
     print(f"\n{title}" + (f"   [target: {target}]" if target else ""))
     print(f"  {name:<38} {format_seconds(seconds)}")
     for other, other_seconds in others:
         ratio = other_seconds / seconds
-        print(f"  {other:<38} {format_seconds(other_seconds)}   convbook is {ratio:6.2f}x faster")
+        verdict = f"{ratio:6.2f}x faster" if ratio >= 1 else f"{1 / ratio:6.2f}x slower"
+        print(f"  {other:<38} {format_seconds(other_seconds)}   convbook is {verdict}"
+              f"   (ratio {ratio:.2f})")

@@ -90,22 +90,9 @@ def main():
             bwd["torch autograd (x, w, b)"] = lambda: torch.autograd.grad(
                 tout, (gx, gw, gb), tdout, retain_graph=True)
         for title, contenders in ((f"conv2d {label}", fwd), (f"conv2d_backward {label}", bwd)):
-            times = _interleaved_times(contenders)
+            times = _harness.interleaved_best(contenders)
             ours, *others = times.items()
             _harness.report(title, ours, others, target=">= 0.33x torch, >= 1x im2col")
-
-
-def _interleaved_times(contenders, rounds=3):
-    """Per contender, the least of ``rounds`` harness medians, taken in turn.
-
-    The machine is shared: a burst of someone else's work lands on whoever is timed at that
-    moment. Alternating the contenders and keeping each one's best median treats all alike.
-    """
-    best = {name: float("inf") for name in contenders}
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            best[name] = min(best[name], _harness.median_seconds(fn, repeats=5))
-    return best
 
 
 if __name__ == "__main__":

@@ -7,8 +7,7 @@ widget-sized (1, 1, 64, 64) 2x2 pool <= 20 us including the wrapper.
 Run: ``.venv/bin/python benchmarks/run.py pooling``
 """
 
-import _harness  # noqa: F401  (one thread before numpy loads)
-from _harness import median_seconds, report, torch_or_none
+from _harness import interleaved_best, median_seconds, report, torch_or_none  # first: one thread
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -115,11 +114,10 @@ def check_against_torch(torch, cases=300, seed=0):
 
 
 def interleaved_ratio(label, theirs, ours, rounds=5):
-    """Median over alternating rounds of their time / our time (above 1: we are faster)."""
-    ratios = sorted(median_seconds(theirs, repeats=3) / median_seconds(ours, repeats=3)
-                    for _ in range(rounds))
-    print(f"  {label}: median ratio {ratios[rounds // 2]:.2f} over {rounds} interleaved "
-          f"rounds (range {ratios[0]:.2f}-{ratios[-1]:.2f})")
+    """Their time / our time, each the best of ``rounds`` interleaved medians (> 1: we win)."""
+    best = interleaved_best({"theirs": theirs, "ours": ours}, rounds=rounds, repeats=3)
+    print(f"  {label}: {best['theirs'] / best['ours']:.2f} "
+          f"(best of {rounds} interleaved medians each)")
 
 
 def main():

@@ -9,12 +9,10 @@ the Python wrapper; the first call with a warm Numba cache <= 25 ms.
 Run: ``.venv/bin/python benchmarks/run.py signal``
 """
 
-import _harness  # noqa: F401  (one thread before numpy loads)
-from _harness import format_seconds, median_seconds, report, torch_or_none
+from _harness import format_seconds, median_seconds, report, torch_or_none  # first: one thread
 
 import os
 import pathlib
-import statistics
 import subprocess
 import sys
 import time
@@ -29,28 +27,9 @@ import convbook as cb
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def cpu_seconds(fn, repeats=7, min_batch_seconds=0.02):
-    """Median CPU time (time.process_time) of one call, batched like median_seconds.
-
-    On a shared machine wall time also counts the time other users' processes hold the
-    core; CPU time does not, so the target ratios are printed both ways.
-    """
-    fn()
-    number = 1
-    while True:
-        start = time.process_time()
-        for _ in range(number):
-            fn()
-        if time.process_time() - start >= min_batch_seconds:
-            break
-        number *= 2
-    samples = []
-    for _ in range(repeats):
-        start = time.process_time()
-        for _ in range(number):
-            fn()
-        samples.append((time.process_time() - start) / number)
-    return statistics.median(samples)
+def cpu_seconds(fn):
+    """Median CPU time of one call: steadier than wall time on a shared machine."""
+    return median_seconds(fn, repeats=7, clock=time.process_time)
 
 
 def einsum_correlate(image, kernel):
