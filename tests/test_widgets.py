@@ -107,7 +107,8 @@ def test_hold_batches_changes_into_one_update(monkeypatch):
     with app.hold():
         app.controls["operation"].value = "cross-correlation"
         app.controls["mode"].value = "full"
-        app.controls["position"].value = 41
+        app.controls["row"].value = 5
+        app.controls["col"].value = 6
     assert len(calls) == 1
     assert app.state["operation"] == "cross-correlation" and app.state["mode"] == "full"
     assert app.state["position"] == (5, 6)
@@ -141,45 +142,94 @@ def check_flip_state(state, image=DEFAULT_IMAGE, kernel=DEFAULT_KERNEL):
             assert state["window"][m, n] == (img[r, c] if inside else 0.0)
 
 
+def cells(app):
+    """Every output cell (row, col) of the app's current mode, row by row."""
+    out_h, out_w = app.state["output_shape"]
+    return [(i, j) for i in range(out_h) for j in range(out_w)]
+
+
+def move_to(app, row, col):
+    """Set the row and col sliders: one update, or none if nothing changes."""
+    with app.hold():
+        app.controls["row"].value = row
+        app.controls["col"].value = col
+
+
+def check_flip_picture(app):
+    """The artists show app.state: window, kernel values over it, output mark, caption."""
+    state, drawing = app.state, app.drawing
+    (kh, kw), (r0, c0), (i, j) = state["kernel"].shape, state["window_origin"], state["position"]
+    assert drawing.mode == state["mode"]
+    # The window covers the input cells under the kernel (padded coordinates).
+    corner = drawing.in_cells[r0 + kh - 1, c0 + kw - 1]
+    assert corner.get_visible() and drawing.window.get_xy() == corner.get_xy()
+    assert drawing.window_edge.get_xy() == corner.get_xy()
+    for m in range(kh):
+        for n in range(kw):
+            assert drawing.in_cells[r0 + kh - 1 + m, c0 + kw - 1 + n].get_visible()
+            assert drawing.overlay[m][n].get_text() == (
+                "\u00d7" + _app.format_number(state["kernel_used"][m, n]))
+    # The output mark sits on cell (i, j), and every output cell shows the library's value.
+    assert drawing.out_mark.get_xy() == drawing.out_cells[i, j].get_xy()
+    assert set(drawing.out_texts) == {(a, b) for a in range(state["output_shape"][0])
+                                      for b in range(state["output_shape"][1])}
+    for (a, b), text in drawing.out_texts.items():
+        assert text.get_text() == _app.format_number(state["output_map"][a, b])
+    assert drawing.caption.get_text() == products_text(state)
+    assert drawing.caption.get_text().startswith(f"S({i}, {j}) = ")
+    assert drawing.caption.get_text().endswith("= " + _app.format_number(state["output"]))
+
+
 @pytest.mark.parametrize("operation", OPERATIONS)
 @pytest.mark.parametrize("mode", MODES)
-def test_flip_every_position_of_every_mode(operation, mode):
+def test_flip_every_row_and_col_of_every_mode(operation, mode):
     app = flip_demo()
     with app.hold():
         app.controls["operation"].value = operation
         app.controls["mode"].value = mode
     out_h, out_w = app.state["output_shape"]
-    slider = app.controls["position"]
-    assert (slider.min, slider.max) == (0, out_h * out_w - 1)
+    rows, cols = app.controls["row"], app.controls["col"]
+    assert (rows.min, rows.max, cols.min, cols.max) == (0, out_h - 1, 0, out_w - 1)
     previous = None
-    for index in [*range(slider.min, slider.max + 1), 0]:
-        slider.value = index
+    for row, col in [*cells(app), (0, 0)]:
+        move_to(app, row, col)
         state = app.state
-        assert state["index"] == index and state["position"] == divmod(index, out_w)
+        assert state["position"] == (row, col) and state["index"] == row * out_w + col
+        assert (state["operation"], state["mode"]) == (operation, mode)
         check_flip_state(state)
-        drawing = app.drawing
-        kh, kw = DEFAULT_KERNEL.shape
-        xy = (state["window_origin"][1] + kw - 1 - 0.5, state["window_origin"][0] + kh - 1 - 0.5)
-        assert drawing.window.get_xy() == xy
-        assert drawing.caption.get_text() == products_text(state)
-        assert drawing.caption.get_text().endswith("= " + _app.format_number(state["output"]))
-        overlay = drawing.overlay[0][0].get_text()
-        assert overlay == "\u00d7" + _app.format_number(state["kernel_used"][0, 0])
-        if previous is not None and previous[0] != index:
+        check_flip_picture(app)
+        xy = app.drawing.window.get_xy()
+        if previous is not None and previous[0] != (row, col):
             assert app.png != previous[1], "the picture did not change"
             assert xy != previous[2], "the window did not move"
-        previous = (index, app.png, xy)
+        previous = ((row, col), app.png, xy)
+
+
+def test_flip_each_slider_alone_moves_the_window_one_cell():
+    app = flip_demo(mode="full")
+    cell = app.drawing.layout.cell
+    x0, y0 = app.drawing.window.get_xy()
+    app.controls["col"].value = 1
+    assert app.state["position"] == (0, 1)
+    x1, y1 = app.drawing.window.get_xy()
+    assert (x1 - x0, y1 - y0) == pytest.approx((cell, 0))
+    app.controls["row"].value = 1
+    assert app.state["position"] == (1, 1)
+    x2, y2 = app.drawing.window.get_xy()
+    assert (x2 - x1, y2 - y1) == pytest.approx((0, cell))
 
 
 def test_flip_blitted_picture_equals_a_full_redraw():
     app = flip_demo()
     # The last two revisit cached backgrounds.
-    for mode, index in [("full", 0), ("same", 19), ("valid", 4), ("full", 41), ("same", 0)]:
+    for mode, (row, col) in [("full", (0, 0)), ("same", (3, 4)), ("valid", (1, 1)),
+                             ("full", (5, 6)), ("same", (0, 0))]:
         with app.hold():
             app.controls["mode"].value = mode
-            app.controls["position"].value = index
+            app.controls["row"].value = row
+            app.controls["col"].value = col
         app.controls["operation"].value = "cross-correlation"
-        app.controls["position"].value = 1
+        app.controls["col"].value = 1
         app.controls["operation"].value = "convolution"
         shown = pixels(app.png)
         fresh = full_render(FlipDrawing, app.state)
@@ -198,10 +248,13 @@ def test_flip_other_shapes_draw_right(image_shape, kernel_shape):
     app = flip_demo(image, kernel, mode="same")
     for operation in OPERATIONS:
         app.controls["operation"].value = operation
-        last = app.controls["position"].max
-        for index in (0, last // 2, last):
-            app.controls["position"].value = index
+        last_row, last_col = app.controls["row"].max, app.controls["col"].max
+        for row, col in [(0, 0), (last_row // 2, last_col), (last_row, last_col // 2),
+                         (last_row, last_col)]:
+            move_to(app, row, col)
             check_flip_state(app.state, image, kernel)
+            check_flip_picture(app)
+        check_flip_layout(app.drawing)
         # Even kernels shift 'same' windows by half a cell: the picture must still match.
         differ = np.any(np.abs(pixels(app.png).astype(int)
                                - full_render(FlipDrawing, app.state).astype(int)) > 8, axis=-1)
@@ -213,7 +266,8 @@ def test_app_widget_holds_the_controls_and_the_image():
     controls_box, image = app.widget.children
     assert image is app.image and image.format == "png"
     assert list(controls_box.children) == list(app.controls.values())
-    assert set(app.controls) == {"operation", "mode", "position"}
+    assert set(app.controls) == {"operation", "mode", "row", "col"}
+    assert [app.controls[n].description for n in ("row", "col")] == ["row i", "col j"]
     assert set(sliding_demo().controls) == {"t", "decay"}
 
 
@@ -228,39 +282,113 @@ def test_flip_static_figure_is_the_widget_picture():
 
 def test_flip_mode_change_keeps_the_window_and_follows_the_output_shape():
     app = flip_demo(mode="valid", position=(1, 2))
+    rows, cols = app.controls["row"], app.controls["col"]
     origin = app.state["window_origin"]
     app.controls["mode"].value = "full"
-    assert app.controls["position"].max == 6 * 7 - 1
+    assert (rows.max, cols.max) == (5, 6)
     assert app.state["window_origin"] == origin and app.state["position"] == (3, 4)
+    assert (rows.value, cols.value) == (3, 4)
     app.controls["mode"].value = "same"
-    assert app.controls["position"].max == 4 * 5 - 1
-    assert app.state["window_origin"] == origin
+    assert (rows.max, cols.max) == (3, 4)
+    assert app.state["window_origin"] == origin and app.state["position"] == (2, 3)
     # From a corner of 'full' back to 'valid' the window is clamped into range.
     with app.hold():
         app.controls["mode"].value = "full"
-        app.controls["position"].value = 41
+        app.controls["row"].value = 5
+        app.controls["col"].value = 6
     app.controls["mode"].value = "valid"
-    assert app.controls["position"].max == 5 and app.state["position"] == (1, 2)
+    assert (rows.max, cols.max) == (1, 2) and app.state["position"] == (1, 2)
+    assert (rows.value, cols.value) == (1, 2)
     app.controls["mode"].value = "full"
-    app.controls["position"].value = 0
+    move_to(app, 0, 0)
     app.controls["mode"].value = "valid"
     assert app.state["position"] == (0, 0)
+    # Each axis is clamped on its own.
+    app.controls["mode"].value = "full"
+    move_to(app, 0, 6)
+    app.controls["mode"].value = "valid"
+    assert app.state["position"] == (0, 2)
 
 
 def test_flip_padding_cells_follow_the_mode():
     app = flip_demo()
-    drawing = app.drawing
-    visible = {}
+    visible, sizes = {}, {}
     for mode in MODES:
         app.controls["mode"].value = mode
+        drawing = app.drawing
         visible[mode] = sum(p.get_visible() for p in drawing.in_cells.values())
+        sizes[mode] = (len(drawing.out_cells), tuple(drawing.figure.get_size_inches()))
+        assert ("zero padding" in drawing.in_title.get_text()) == (mode != "valid")
     assert visible == {"valid": 4 * 5, "same": 6 * 7, "full": 8 * 9}
-    shown_out = sum(p.get_visible() for p in drawing.out_cells.values())
-    assert shown_out == 6 * 7
-    assert "zero padding" in drawing.in_title.get_text()
+    assert {mode: n for mode, (n, _) in sizes.items()} == {"valid": 6, "same": 20, "full": 42}
+    # Each mode's figure is sized to its grids: 'valid' is the smallest.
+    assert sizes["valid"][1][0] < sizes["same"][1][0] <= sizes["full"][1][0] <= 9.5
     app.controls["operation"].value = "cross-correlation"
-    assert "cross-correlation" in drawing.out_title.get_text()
-    assert drawing.k_used_title.get_text() == "K as is (used)"
+    assert "cross-correlation" in app.drawing.out_title.get_text()
+    assert "\u22c6" not in app.drawing.out_title.get_text()  # renders as a dot: spelled out
+    assert app.drawing.k_used_title.get_text() == "K as is (used)"
+    app.controls["operation"].value = "convolution"
+    assert app.drawing.k_used_title.get_text() == "K flipped 180\u00b0 (used)"
+
+
+def check_flip_layout(drawing):
+    """Nothing is cut off or overlaps: texts inside the figure, numbers inside their cells,
+    the kernel values over the window legible and inside their cells, the caption clear."""
+    figure = drawing.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    box = figure.bbox
+    texts = [t for t in drawing.ax.texts if t.get_visible() and t.get_text()]
+    for text in texts:
+        extent = text.get_window_extent(renderer)
+        assert box.x0 - 0.5 <= extent.x0 and extent.x1 <= box.x1 + 0.5, text.get_text()
+        assert box.y0 - 0.5 <= extent.y0 and extent.y1 <= box.y1 + 0.5, text.get_text()
+    kh, kw = drawing.kshape
+    x0, y0 = drawing.window.get_xy()
+    cell = drawing.layout.cell
+    assert drawing.overlay[0][0].get_fontsize() >= 9
+    for m in range(kh):
+        for n in range(kw):
+            extent = drawing.overlay[m][n].get_window_extent(renderer)
+            corner = drawing.ax.transData.transform([(x0 + n * cell, y0 + (m + 1) * cell),
+                                                     (x0 + (n + 1) * cell, y0 + m * cell)])
+            (left, bottom), (right, top) = corner
+            assert left < extent.x0 and extent.x1 < right, drawing.overlay[m][n].get_text()
+            assert bottom <= extent.y0 and extent.y1 < top
+    caption = drawing.caption.get_window_extent(renderer)
+    patches = [*drawing.in_cells.values(), *drawing.out_cells.values()]
+    for patch in patches:
+        if patch.get_visible():
+            assert not caption.overlaps(patch.get_window_extent(renderer)), "caption over a grid"
+    for title in (drawing.in_title, drawing.out_title, drawing.k_used_title):
+        extent = title.get_window_extent(renderer)
+        for patch in [*patches, *drawing.ax.patches]:
+            if patch.get_visible() and patch not in (drawing.window, drawing.window_edge,
+                                                     drawing.out_mark):
+                assert not extent.overlaps(patch.get_window_extent(renderer)), title.get_text()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_flip_layout_is_readable(mode):
+    app = flip_demo(mode=mode)
+    width, _ = app.figure.get_size_inches()
+    assert width <= 9.5 + 1e-9
+    # The kernel values over the window: 1.5 times the old 9 pt, where the cells allow.
+    assert app.drawing.layout.times_fs >= 13
+    for operation in OPERATIONS:
+        app.controls["operation"].value = operation
+        for row, col in (0, 0), (app.controls["row"].max, app.controls["col"].max):
+            move_to(app, row, col)
+            check_flip_layout(app.drawing)
+
+
+def test_flip_figure_takes_row_col_or_a_flat_index():
+    # The old flat slider value 13 was S(1, 6) in 'full' mode.
+    by_pair = flip_figure(mode="full", position=(1, 6))
+    by_index = flip_figure(mode="full", position=13)
+    caption = by_pair.axes[0].texts[-1].get_text()
+    assert caption.startswith("S(1, 6) = ") and by_index.axes[0].texts[-1].get_text() == caption
+    assert flip_demo(mode="full", position=13).state["position"] == (1, 6)
 
 
 def test_flip_figure_9_1_letters_layout_runs():
@@ -273,9 +401,10 @@ def test_flip_figure_9_1_letters_layout_runs():
             with app.hold():
                 app.controls["operation"].value = operation
                 app.controls["mode"].value = mode
-            for index in range(app.controls["position"].max + 1):
-                app.controls["position"].value = index
+            for row, col in cells(app):
+                move_to(app, row, col)
                 check_flip_state(app.state, image, kernel)
+                check_flip_picture(app)
 
 
 @settings(max_examples=40)
@@ -300,11 +429,13 @@ def test_flip_extremes_draw_without_error():
         app = flip_demo(image, kernel)
         for mode in MODES:
             app.controls["mode"].value = mode
-            for index in (0, app.controls["position"].max):
-                app.controls["position"].value = index
+            for row, col in cells(app):
+                move_to(app, row, col)
                 check_flip_state(app.state, image, kernel)
+                check_flip_picture(app)
+            check_flip_layout(app.drawing)
     app = flip_demo([[0.5, -1.25], [2.0, 1.0 / 3]], [[0.1]], position=3)
-    assert app.drawing.caption.get_text() == "S[1, 1] = 0.333\u00b70.1  = 0.0333"
+    assert app.drawing.caption.get_text() == "S(1, 1) = 0.333\u00b70.1  = 0.0333"
 
 
 @pytest.mark.parametrize("kwargs, error, words", [
@@ -356,6 +487,22 @@ def check_sliding_state(state):
         assert state["weights"].sum() == pytest.approx(1.0)
 
 
+def check_sliding_flip_and_start(app):
+    """The side panel shows w against age; the hatched bars, the weight before a = 0."""
+    state, drawing = app.state, app.drawing
+    w, t = state["w"], state["t"]
+    np.testing.assert_array_equal(drawing.age_steps.get_data().values, w)
+    # The weights that fall on a < 0 (ages t + 1, t + 2, ...), drawn hatched left of 0.
+    edges = drawing.w_missing.get_data().edges
+    a = (edges[:-1] + 0.5).astype(int)
+    assert np.all(a < 0) and edges[-1] == -0.5
+    expected = np.array([w[t - k] if t - k < len(w) else 0.0 for k in a])
+    np.testing.assert_array_equal(drawing.w_missing.get_data().values, expected)
+    assert state["weight_before_0"] == pytest.approx(w[t + 1:].sum(), abs=1e-15)
+    assert state["weights"].sum() + state["weight_before_0"] == pytest.approx(1.0)
+    assert f"{state['weight_before_0']:.3f}" in drawing.s_text.get_text()
+
+
 def test_sliding_every_t():
     app = sliding_demo()
     slider = app.controls["t"]
@@ -372,7 +519,10 @@ def test_sliding_every_t():
         assert len(drawing.s_line.get_xdata()) == t + 1
         np.testing.assert_array_equal(drawing.w_steps.get_data().values, state["weights"])
         np.testing.assert_array_equal(drawing.p_steps.get_data().values, state["products"])
-        assert f"{state['s_t']:7.3f}" in drawing.s_text.get_text()
+        check_sliding_flip_and_start(app)
+        assert f"{state['s_t']:7.3f} km" in drawing.s_text.get_text()
+        assert drawing.s_text.get_text().split() == [str(t), "s", f"{state['s_t']:.3f}", "km",
+                                                     f"{state['weight_before_0']:.3f}"]
         if previous is not None and previous[0] != t:
             assert app.png != previous[1], "the picture did not change"
         previous = (t, app.png)
@@ -427,8 +577,34 @@ def test_sliding_small_settings_and_figure():
         check_sliding_state(app.state)
         assert app.state["s_t"] == pytest.approx(app.state["x"][t])
     fig = sliding_figure(t=59)
-    assert [ax.get_ylabel() for ax in fig.axes] == ["position", "weight", "x \u00b7 w"]
-    assert fig.axes[2].get_xlabel().startswith("time a")
+    assert [ax.get_ylabel() for ax in fig.axes] == ["position (km)", "weight",
+                                                    "x \u00b7 w (km)", ""]
+    assert fig.axes[2].get_xlabel() == "time a (s)"
+    assert fig.axes[3].get_xlabel() == "age a (s)" and "w(a)" in fig.axes[3].get_title()
+    assert "flipped and shifted to end at t" in fig.axes[1].get_title(loc="left")
+
+
+def test_sliding_layout_is_readable():
+    """The start-up is explained, and nothing sticks out of the figure."""
+    for t in (0, 5, 30, 59):
+        fig = sliding_figure(t=t)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        texts = fig.findobj(lambda a: hasattr(a, "get_text") and a.get_visible()
+                            and bool(a.get_text()) and a.figure is fig)
+        assert any("no readings" in x.get_text() and "count" in x.get_text() for x in texts)
+        for text in texts:
+            extent = text.get_window_extent(renderer)
+            assert fig.bbox.x0 <= extent.x0 and extent.x1 <= fig.bbox.x1, text.get_text()
+            assert fig.bbox.y0 <= extent.y0 and extent.y1 <= fig.bbox.y1, text.get_text()
+        # The side panel and the numbers stay clear of the main panels and of each other.
+        main = [ax.get_tightbbox(renderer) for ax in fig.axes[:3]]
+        side = fig.axes[3].get_tightbbox(renderer)
+        numbers = fig.texts[0].get_window_extent(renderer)
+        assert fig.texts[1].get_window_extent(renderer).fully_overlaps(numbers)
+        for box in main:
+            assert not box.overlaps(side) and not box.overlaps(numbers)
+        assert not side.overlaps(numbers)
 
 
 @pytest.mark.parametrize("kwargs, error, words", [

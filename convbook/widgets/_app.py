@@ -158,7 +158,8 @@ class App:
     compute : callable
         ``compute(**values) -> dict``, the state shown (pure, no drawing).
     drawing : Drawing
-        Updates its artists from the state and renders them.
+        Updates its artists from the state and renders them. A subclass whose layout
+        depends on the state (say, one figure per mode) overrides ``_drawing_for``.
     prerender : sequence of dict, optional
         States whose static backgrounds are drawn ahead, at construction, so that no
         later update pays for a full redraw (e.g. one state per mode).
@@ -169,6 +170,8 @@ class App:
         What a notebook cell displays (an ``App`` also displays itself as this widget).
     controls, state : dict
         The controls by name, and the values computed at the current settings.
+    drawing, figure
+        The drawing showing ``state``, and its figure.
     png : bytes
         The picture currently shown.
     """
@@ -178,7 +181,6 @@ class App:
 
         self.controls = dict(controls)
         self.drawing = drawing
-        self.figure = drawing.figure
         self._compute = compute
         self._holding = False
         self._settling = False
@@ -193,8 +195,17 @@ class App:
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         for state in prerender:
-            drawing.render_rgba(state)
+            self._drawing_for(state).render_rgba(state)
         self.update()
+
+    @property
+    def figure(self):
+        """The figure of the drawing currently shown."""
+        return self.drawing.figure
+
+    def _drawing_for(self, state):
+        """Hook: the drawing that shows ``state`` (one per layout, e.g. per mode)."""
+        return self.drawing
 
     def values(self):
         """The controls' current values, by name."""
@@ -203,6 +214,7 @@ class App:
     def update(self):
         """Recompute the state from the controls, redraw, and show the new PNG."""
         self.state = self._compute(**self.values())
+        self.drawing = self._drawing_for(self.state)
         self.png = self.drawing.render_png(self.state)
         self.image.value = self.png
         return self.state

@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 
 from .. import signal as _signal
 from .._validate import as_float_array, check_choice, _describe
-from ._app import App, Drawing, format_number, new_figure
+from ._app import DPI, App, Drawing, format_number, new_figure
 
 __all__ = ["flip_figure", "flip_demo", "flip_state", "FlipDrawing", "DEFAULT_IMAGE",
            "DEFAULT_KERNEL"]
@@ -36,6 +36,7 @@ MODES = ("valid", "same", "full")
 _MAX_COLUMNS = 26  # input (padded) + kernel + output cells across the figure
 _MAX_ROWS = 14
 
+_K_USED_TITLES = ("K flipped 180\u00b0 (used)", "K as is (used)")  # convolution, correlation
 _ORANGE = "#e8710a"
 _BLUE = "#1f5fa8"
 _PAD_FACE = "#d9d9d9"
@@ -129,8 +130,9 @@ def flip_state(image=None, kernel=None, operation="convolution", mode="valid", p
         Convolution flips the kernel (Eq. 9.5); cross-correlation does not (Eq. 9.6).
     mode : {"valid", "same", "full"}
         As in :func:`convbook.correlate2d`; 'same' and 'full' pad with zeros.
-    position : int or (int, int)
-        The output cell: a flat (row-major) index into the output, or ``(row, col)``.
+    position : (int, int) or int
+        The output cell S(i, j) as ``(row, col)`` = ``(i, j)``, or a flat (row-major)
+        index into the output.
 
     Returns
     -------
@@ -206,12 +208,12 @@ def products_text(state):
     --------
     >>> s = flip_state([[1, 2, 3], [4, 5, 6]], [[1, 0], [0, -2]], "cross-correlation", "valid", 0)
     >>> print(products_text(s))
-    S[0, 0] = 1·1 + 2·0
+    S(0, 0) = 1·1 + 2·0
             + 4·0 + 5·(−2)  = −9
     """
     window, used = state["window"], state["kernel_used"]
     row, col = state["position"]
-    lead = f"S[{row}, {col}] = "
+    lead = f"S({row}, {col}) = "
     lines = []
     for r in range(window.shape[0]):
         terms = " + ".join(_term(a, b) for a, b in zip(window[r], used[r]))
@@ -221,187 +223,290 @@ def products_text(state):
     return "\n".join(lines)
 
 
-class FlipDrawing(Drawing):
-    """The flip picture: padded input with the window, the kernel, the output, the sum.
+def _output_title(operation, mode, shape):
+    name = ("S = I \u2217 K  (convolution)" if operation == "convolution"
+            else "S = cross-correlation of I and K")
+    return f"{name}\n'{mode}' mode, {shape[0]}\u00d7{shape[1]}: rows i, columns j"
 
-    Artists are made once for the largest ('full') layout; ``update`` shows, hides, moves
-    and relabels them. The window, the kernel values over it, the output highlight and
-    the caption change on every tick (``dynamic``); the rest is redrawn only when the
-    mode or the operation changes.
+
+def _input_title(shape, kernel_shape, mode):
+    padded = "" if mode == "valid" or kernel_shape == (1, 1) else ", zero padding grey"
+    return f"input I ({shape[0]}\u00d7{shape[1]}){padded}"
+
+
+def _term_factor(value):
+    return "\u00d7" + format_number(value)
+
+
+def _text_width(text, size, family="sans-serif", weight="normal"):
+    """Width in inches of the widest line of ``text`` (no renderer needed).
+
+    Agg's hinting draws text up to ~3% wider than the outlines measured here: add 4%.
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(size=size, family=family, weight=weight)
+    measure = TextToPath().get_text_width_height_descent
+    return 1.04 * max(measure(line, prop, ismath=False)[0] for line in text.splitlines()) / 72
+
+
+def _visible_rows_cols(image_shape, kernel_shape, mode, operation):
+    """Rows and columns of the 'full' zero-padded input that some window of ``mode`` touches."""
+    kh, kw = kernel_shape
+    out_h, out_w = _output_shape(image_shape, kernel_shape, mode)
+    top, left = _first_origin(kernel_shape, mode, operation)
+    return ((top + kh - 1, top + out_h - 1 + 2 * (kh - 1)),
+            (left + kw - 1, left + out_w - 1 + 2 * (kw - 1)))
+
+
+class _Layout:
+    """Sizes in inches of the flip picture of one mode (the modes share the cell sizes).
+
+    Three columns, their grids top-aligned: the (zero-padded) input; the kernel K above
+    the kernel used; the output with its indices i, j. The products are written out under
+    the output, or, where that would make the figure too wide ('full' mode), under the
+    kernel and the output. The figure is as wide as that needs, at most 9.5 in.
+    """
+
+    side, gap, index_w, top, bottom = 0.1, 0.32, 0.24, 0.08, 0.1
+    max_width, max_cell = 9.5, 0.5
+    caption_size = 11
+    line_h = caption_size * 1.2 / 72  # monospace caption, one line per kernel row
+
+    def __init__(self, image, kernel, mode):
+        w, (kh, kw) = image.shape[1], kernel.shape
+        out_h, out_w = _output_shape(image.shape, kernel.shape, mode)
+        title_w, caption_w = 0.0, 0.0
+        for operation in OPERATIONS:
+            title_w = max(title_w, _text_width(_output_title(operation, mode, (out_h, out_w)), 11))
+            longest = ""
+            for index in range(out_h * out_w):
+                text = products_text(flip_state(image, kernel, operation, mode, index))
+                longest = max(longest, *text.splitlines(), key=len)
+            caption_w = max(caption_w, _text_width(longest, self.caption_size, "monospace"))
+        # The kernel column is about as wide as its titles (which may reach half-way into
+        # the gaps on either side): a 1x1 kernel is one cell. The input column is
+        # as wide as its title.
+        k_titles = max(_text_width("kernel K", 11), _text_width(_K_USED_TITLES[0], 10),
+                       _text_width(_K_USED_TITLES[1], 10)) - self.gap
+        in_titles = {m: _text_width(_input_title(image.shape, kernel.shape, m), 11) for m in MODES}
+        # The same cells in every mode: the largest that let 'full' fit in max_width, the
+        # output's a little smaller if need be (its cells hold one number each).
+        wp, wo = w + 2 * (kw - 1), w + kw - 1
+        room = self.max_width - 2 * self.side - 2 * self.gap - self.index_w
+
+        def columns(cell):  # widths of the input and kernel columns in 'full' mode
+            return max(wp * cell, in_titles["full"]), max(kw * cell, k_titles)
+
+        cell = self.max_cell
+        while cell > 0.2 and sum(columns(cell)) + 0.75 * wo * cell > room:
+            cell -= 0.002
+        out_cell = min(cell, (room - sum(columns(cell))) / wo)
+        self.cell, self.out_cell = cell, out_cell
+        self.fs = 11 if cell >= 0.38 else 10 if cell >= 0.33 else 9  # 3-digit numbers fit
+        self.out_fs = 11 if out_cell >= 0.35 else 10 if out_cell >= 0.31 else 9
+        # The kernel values written over the window: as large as fits in a cell.
+        widest = max((_term_factor(v) for v in kernel.ravel()), key=len)
+        self.times_fs = next((size for size in (13, 12, 11, 10)
+                              if _text_width(widest, size, weight="bold") <= 0.93 * cell), 9)
+
+        rows, cols = zip(*(_visible_rows_cols(image.shape, kernel.shape, mode, o)
+                           for o in OPERATIONS))
+        self.r_lo, self.r_hi = min(r[0] for r in rows), max(r[1] for r in rows)
+        self.c_lo, self.c_hi = min(c[0] for c in cols), max(c[1] for c in cols)
+        n_rows, n_cols = self.r_hi - self.r_lo + 1, self.c_hi - self.c_lo + 1
+
+        title_h = 2 * 11 * 1.25 / 72 + 0.2  # two lines of output title, then the j indices
+        self.grid_top = self.top + title_h + 0.06
+        in_width = max(n_cols * cell, in_titles[mode])
+        self.x_in = self.side + (in_width - n_cols * cell) / 2
+        self.in_mid = self.side + in_width / 2
+        self.x_k = self.side + in_width + self.gap
+        k_width = max(kw * cell, k_titles)
+        self.x_k_grid = self.x_k + (k_width - kw * cell) / 2
+        self.k_gap = 0.42  # between K and the kernel used, for the second title
+        self.x_out = self.x_k + k_width + self.gap + self.index_w
+        k_bottom = self.grid_top + 2 * kh * cell + self.k_gap
+        out_bottom = self.grid_top + out_h * out_cell
+        right = max(out_w * out_cell, title_w - self.index_w)
+        if self.x_out + max(right, caption_w - self.index_w) + self.side <= self.max_width:
+            self.caption_xy = (self.x_out - self.index_w, out_bottom + 0.16)
+            right = max(right, caption_w - self.index_w)
+        else:  # under the kernel and the output
+            self.caption_xy = (self.x_k, max(k_bottom, out_bottom) + 0.16)
+            right = max(right, self.x_k + caption_w - self.x_out)
+        # Whole pixels, so that the PNG is exactly width x height inches at DPI.
+        self.width = np.ceil((self.x_out + right + self.side) * DPI - 1e-6) / DPI
+        self.height = np.ceil((max(self.grid_top + n_rows * cell, k_bottom,
+                                   self.caption_xy[1] + kh * self.line_h) + self.bottom)
+                              * DPI) / DPI
+
+
+class FlipDrawing(Drawing):
+    """The flip picture of one mode: input with the window, the kernel, the output, the sum.
+
+    Each mode has its own layout (its own figure), sized to the part of the zero-padded
+    input that the mode uses. The window, the kernel values written over it, the output
+    highlight and the caption change on every tick (``dynamic``); the rest is redrawn only
+    when the operation changes. All coordinates are inches from the top-left corner.
     """
 
     def __init__(self, state):
         image, kernel = state["image"], state["kernel"]
         (h, w), (kh, kw) = image.shape, kernel.shape
+        self.mode = state["mode"]
         self.shape, self.kshape = (h, w), (kh, kw)
-        hp, wp = h + 2 * (kh - 1), w + 2 * (kw - 1)  # padded input, 'full' layout
-        ho, wo = h + kh - 1, w + kw - 1  # 'full' output
-        k_rows = 2 * kh + 1.6
-        rows = max(hp, ho, k_rows)
-        columns = wp + kw + wo
-        gap, side, top = 0.55, 0.2, 0.5  # inches
-        cell = min(0.42, (9.6 - 2 * side - 2 * gap) / columns)
-        caption = 0.24 * kh + 0.35  # one caption line per kernel row
-        width = 2 * side + 2 * gap + columns * cell
-        height = top + rows * cell + caption
-        figure = new_figure(width, height)
+        lay = self.layout = _Layout(image, kernel, self.mode)
+        cell, fs = lay.cell, lay.fs
+        figure = new_figure(lay.width, lay.height)
         super().__init__(figure)
+        ax = self.ax = figure.add_axes([0, 0, 1, 1])
+        ax.set_xlim(0, lay.width)
+        ax.set_ylim(lay.height, 0)
+        ax.set_axis_off()
 
-        def axes(x0, n_cols, n_rows):
-            y0 = caption + (rows - n_rows) * cell / 2
-            ax = figure.add_axes([x0 / width, y0 / height, n_cols * cell / width,
-                                  n_rows * cell / height])
-            # A little margin so the outer cell borders are not clipped.
-            ax.set_xlim(-0.53, n_cols - 0.47)
-            ax.set_ylim(n_rows - 0.47, -0.53)
-            ax.set_axis_off()
-            return ax
+        # add_artist, not add_patch: the limits are set, and updating them for each of
+        # a few hundred cells would double the time it takes to build the widget.
+        def cell_patch(x, y, **kw_):
+            return ax.add_artist(Rectangle((x, y), cell, cell, lw=0.8, **kw_))
 
-        self.ax_in = axes(side, wp, hp)
-        self.ax_k = axes(side + gap + wp * cell, kw, k_rows)
-        self.ax_out = axes(side + 2 * gap + (wp + kw) * cell, wo, ho)
-        fs = 11 if cell >= 0.38 else 10 if cell >= 0.34 else 9  # 3-digit numbers must fit
-
-        def cell_patch(ax, x, y, **kw_):
-            return ax.add_patch(Rectangle((x - 0.5, y - 0.5), 1, 1, lw=0.8, **kw_))
-
-        # Input: every cell of the 'full' padded grid, padding shown per mode.
+        # Input: the cells of the zero-padded input that this mode uses.
         self.in_cells, self.in_texts = {}, {}
-        for r in range(hp):
-            for c in range(wp):
+        for r in range(lay.r_lo, lay.r_hi + 1):
+            for c in range(lay.c_lo, lay.c_hi + 1):
+                x, y = self._in_xy(r, c)
                 inside = kh - 1 <= r < kh - 1 + h and kw - 1 <= c < kw - 1 + w
                 value = image[r - kh + 1, c - kw + 1] if inside else 0.0
                 self.in_cells[r, c] = cell_patch(
-                    self.ax_in, c, r, facecolor="white" if inside else _PAD_FACE,
+                    x, y, facecolor="white" if inside else _PAD_FACE,
                     edgecolor="black" if inside else "#9a9a9a")
-                self.in_texts[r, c] = self.ax_in.text(
-                    c - 0.12, r - 0.1, format_number(value), ha="center", va="center",
-                    fontsize=fs, color="black" if inside else _PAD_TEXT)
-        # Titles sit just above the grid that is shown, which moves with the mode.
-        self.in_title = self.ax_in.text((wp - 1) / 2, -0.6, "", ha="center", va="bottom",
-                                        fontsize=11)
+                # Up and left of centre: the kernel value goes in the lower right corner.
+                self.in_texts[r, c] = ax.text(
+                    x + 0.34 * cell, y + 0.36 * cell, format_number(value), ha="center",
+                    va="center", fontsize=fs, color="black" if inside else _PAD_TEXT)
+        self.in_title = ax.text(lay.in_mid, lay.grid_top - 0.08,
+                                _input_title((h, w), (kh, kw), self.mode),
+                                ha="center", va="bottom", fontsize=11)
         # The window and the kernel values written over it (dynamic).
-        self.window = self.ax_in.add_patch(Rectangle(
-            (0, 0), kw, kh, facecolor=_ORANGE, alpha=0.22, edgecolor="none", zorder=5))
-        self.window_edge = self.ax_in.add_patch(Rectangle(
-            (0, 0), kw, kh, facecolor="none", edgecolor=_ORANGE, lw=2.5, zorder=6))
-        self.overlay = [[self.ax_in.text(0, 0, "", ha="right", va="bottom", fontsize=9,
-                                         color="#b3470a", fontweight="bold", zorder=7)
+        self.window = ax.add_artist(Rectangle(
+            (0, 0), kw * cell, kh * cell, facecolor=_ORANGE, alpha=0.22, edgecolor="none",
+            zorder=5))
+        self.window_edge = ax.add_artist(Rectangle(
+            (0, 0), kw * cell, kh * cell, facecolor="none", edgecolor=_ORANGE, lw=2.5, zorder=6))
+        self.overlay = [[ax.text(0, 0, "", ha="right", va="baseline", fontsize=lay.times_fs,
+                                 color="#b3470a", fontweight="bold", zorder=7)
                          for _ in range(kw)] for _ in range(kh)]
 
-        # Kernel panel: K above, the kernel actually used below.
+        # Kernel: K above, the kernel actually used below.
         self.k_used = []
-        used_y0 = kh + 1.6
+        used_top = lay.grid_top + kh * cell + lay.k_gap
         for r in range(kh):
             for c in range(kw):
-                cell_patch(self.ax_k, c, r, facecolor="#e3ecf7", edgecolor="black")
-                self.ax_k.text(c, r, format_number(kernel[r, c]), ha="center", va="center",
-                               fontsize=fs, color=_BLUE)
-                cell_patch(self.ax_k, c, used_y0 + r, facecolor="#fde3cf", edgecolor="black")
-                self.k_used.append(self.ax_k.text(c, used_y0 + r, "", ha="center",
-                                                  va="center", fontsize=fs, color="#b3470a"))
-        self.ax_k.set_title("kernel K", fontsize=11, pad=6)
-        self.k_used_title = self.ax_k.text((kw - 1) / 2, used_y0 - 0.62, "", ha="center",
-                                           va="bottom", fontsize=10)
+                x = lay.x_k_grid + c * cell
+                cell_patch(x, lay.grid_top + r * cell, facecolor="#e3ecf7", edgecolor="black")
+                ax.text(x + cell / 2, lay.grid_top + (r + 0.5) * cell, format_number(kernel[r, c]),
+                        ha="center", va="center", fontsize=fs, color=_BLUE)
+                cell_patch(x, used_top + r * cell, facecolor="#fde3cf", edgecolor="black")
+                self.k_used.append(ax.text(x + cell / 2, used_top + (r + 0.5) * cell, "",
+                                           ha="center", va="center", fontsize=fs,
+                                           color="#b3470a"))
+        k_mid = lay.x_k_grid + kw * cell / 2
+        ax.text(k_mid, lay.grid_top - 0.08, "kernel K", ha="center", va="bottom", fontsize=11)
+        self.k_used_title = ax.text(k_mid, used_top - 0.08, "", ha="center", va="bottom",
+                                    fontsize=10)
 
-        # Output: cells for the 'full' output; each mode shows a centred sub-grid.
+        # Output, with its indices i (rows) and j (columns).
+        out_h, out_w = state["output_shape"]
+        oc = lay.out_cell
         self.out_cells, self.out_texts = {}, {}
-        for r in range(ho):
-            for c in range(wo):
-                self.out_cells[r, c] = cell_patch(self.ax_out, c, r, facecolor="white",
-                                                  edgecolor="black")
-                self.out_texts[r, c] = self.ax_out.text(c, r, "", ha="center", va="center",
-                                                        fontsize=fs)
-        self.out_title = self.ax_out.text((wo - 1) / 2, -0.6, "", ha="center", va="bottom",
-                                          fontsize=11, linespacing=1.3)
-        self.out_mark = self.ax_out.add_patch(Rectangle(
-            (0, 0), 1, 1, facecolor=_ORANGE, alpha=0.3, edgecolor=_ORANGE, lw=2.5, zorder=5))
-        self.caption = figure.text(side / width, (caption - 0.18) / height, "", ha="left",
-                                   va="top", fontsize=11, family="monospace")
+        for i in range(out_h):
+            for j in range(out_w):
+                x, y = lay.x_out + j * oc, lay.grid_top + i * oc
+                self.out_cells[i, j] = ax.add_artist(Rectangle(
+                    (x, y), oc, oc, lw=0.8, facecolor="white", edgecolor="black"))
+                self.out_texts[i, j] = ax.text(x + oc / 2, y + oc / 2, "", ha="center",
+                                               va="center", fontsize=lay.out_fs)
+        for i in range(out_h):
+            ax.text(lay.x_out - 0.06, lay.grid_top + (i + 0.5) * oc, str(i), ha="right",
+                    va="center", fontsize=9, color="0.4")
+        for j in range(out_w):
+            ax.text(lay.x_out + (j + 0.5) * oc, lay.grid_top - 0.04, str(j), ha="center",
+                    va="bottom", fontsize=9, color="0.4")
+        self.out_title = ax.text(lay.x_out - lay.index_w, lay.grid_top - 0.26, "", ha="left",
+                                 va="bottom", fontsize=11, linespacing=1.25)
+        self.out_mark = ax.add_artist(Rectangle(
+            (0, 0), oc, oc, facecolor=_ORANGE, alpha=0.3, edgecolor=_ORANGE, lw=2.5, zorder=5))
+        self.caption = ax.text(*lay.caption_xy, "", ha="left", va="top",
+                               fontsize=lay.caption_size, family="monospace", linespacing=1.2)
         self.dynamic = [self.window, self.window_edge, *sum(self.overlay, []),
                         self.out_mark, self.caption]
         self._key = None
+
+    def _in_xy(self, r, c):
+        """Top-left corner of cell (r, c) of the 'full' zero-padded input, in inches."""
+        lay = self.layout
+        return (lay.x_in + (c - lay.c_lo) * lay.cell, lay.grid_top + (r - lay.r_lo) * lay.cell)
 
     def background_key(self, state):
         return (state["mode"], state["operation"])
 
     def _update_background(self, state):
-        (h, w), (kh, kw) = self.shape, self.kshape
-        mode, operation = state["mode"], state["operation"]
-        out_h, out_w = state["output_shape"]
-        top, left = _first_origin(self.kshape, mode, operation)
-        # Padding cells that some window of this mode touches; others are hidden.
-        r_lo, r_hi = top + kh - 1, top + out_h - 1 + 2 * (kh - 1)
-        c_lo, c_hi = left + kw - 1, left + out_w - 1 + 2 * (kw - 1)
+        operation = state["operation"]
+        # An even-sized kernel in 'same' mode: the two operations use different padding.
+        (r_lo, r_hi), (c_lo, c_hi) = _visible_rows_cols(self.shape, self.kshape, self.mode,
+                                                        operation)
         for (r, c), patch in self.in_cells.items():
             shown = r_lo <= r <= r_hi and c_lo <= c <= c_hi
             patch.set_visible(shown)
             self.in_texts[r, c].set_visible(shown)
-        padded = "" if mode == "valid" else ", zero padding grey"
-        self.in_title.set_text(f"input I ({h}\u00d7{w}){padded}")
-        self.in_title.set_y(r_lo - 0.6)
-        flip = operation == "convolution"
         for text, value in zip(self.k_used, state["kernel_used"].ravel()):
             text.set_text(format_number(value))
-        self.k_used_title.set_text("K flipped 180\u00b0 (used)" if flip else "K as is (used)")
-        ho, wo = h + kh - 1, w + kw - 1
-        dr, dc = (ho - out_h) / 2, (wo - out_w) / 2
-        self._out_offset = (dr, dc)
-        output = state["output_map"]
-        for (r, c), patch in self.out_cells.items():
-            patch.set_visible(False)
-            self.out_texts[r, c].set_visible(False)
-        # Centring the grid may need half-cell shifts ('same' with an even kernel).
-        for i in range(out_h):
-            for j in range(out_w):
-                r, c = i + dr, j + dc
-                key = (int(np.floor(r)), int(np.floor(c)))
-                patch, text = self.out_cells[key], self.out_texts[key]
-                patch.set_xy((c - 0.5, r - 0.5))
-                patch.set_visible(True)
-                text.set_position((c, r))
-                text.set_text(format_number(output[i, j]))
-                text.set_visible(True)
-        symbol = "I \u2217 K" if flip else "I \u22c6 K"
-        name = "convolution" if flip else "cross-correlation"
-        self.out_title.set_text(f"{name} S = {symbol}\n'{mode}' mode ({out_h}\u00d7{out_w})")
-        self.out_title.set_y(dr - 0.6)
+        self.k_used_title.set_text(_K_USED_TITLES[operation != "convolution"])
+        for (i, j), text in self.out_texts.items():
+            text.set_text(format_number(state["output_map"][i, j]))
+        self.out_title.set_text(_output_title(operation, self.mode, state["output_shape"]))
 
     def update(self, state):
+        if state["mode"] != self.mode:
+            raise ValueError(f"this drawing shows mode {self.mode!r}, not {state['mode']!r}; "
+                             f"make a FlipDrawing for each mode")
         key = self.background_key(state)
         if key != self._key:
             self._update_background(state)
             self._key = key
-        (kh, kw) = self.kshape
-        r0, c0 = state["window_origin"][0] + kh - 1, state["window_origin"][1] + kw - 1
-        self.window.set_xy((c0 - 0.5, r0 - 0.5))
-        self.window_edge.set_xy((c0 - 0.5, r0 - 0.5))
+        (kh, kw), cell = self.kshape, self.layout.cell
+        x0, y0 = self._in_xy(state["window_origin"][0] + kh - 1,
+                             state["window_origin"][1] + kw - 1)
+        self.window.set_xy((x0, y0))
+        self.window_edge.set_xy((x0, y0))
         for r in range(kh):
             for c in range(kw):
                 text = self.overlay[r][c]
-                text.set_position((c0 + c + 0.45, r0 + r + 0.45))
-                text.set_text("\u00d7" + format_number(state["kernel_used"][r, c]))
+                text.set_position((x0 + (c + 0.96) * cell, y0 + (r + 0.88) * cell))
+                text.set_text(_term_factor(state["kernel_used"][r, c]))
         i, j = state["position"]
-        dr, dc = self._out_offset
-        self.out_mark.set_xy((j + dc - 0.5, i + dr - 0.5))
+        lay = self.layout
+        self.out_mark.set_xy((lay.x_out + j * lay.out_cell, lay.grid_top + i * lay.out_cell))
         self.caption.set_text(products_text(state))
 
 
 def flip_figure(image=None, kernel=None, operation="convolution", mode="valid", position=0):
     """The flip picture at one setting, as a static ``Figure`` (what the widget shows).
 
-    Parameters are those of :func:`flip_state`.
+    Parameters are those of :func:`flip_state`; ``position`` is ``(row, col)``, i.e.
+    ``(i, j)``, or a flat index.
 
     Returns
     -------
     matplotlib.figure.Figure
-        An Agg figure, about 9.5 in wide; display it, or ``savefig`` it.
+        An Agg figure, at most 9.5 in wide; display it, or ``savefig`` it.
 
     Examples
     --------
     >>> fig = flip_figure(mode="full", position=(0, 0))
-    >>> fig.texts[0].get_text().splitlines()[0]
-    'S[0, 0] = 0·3 + 0·0 + 0·(−1)'
+    >>> fig.axes[0].texts[-1].get_text().splitlines()[0]
+    'S(0, 0) = 0·3 + 0·0 + 0·(−1)'
     """
     state = flip_state(image, kernel, operation, mode, position)
     drawing = FlipDrawing(state)
@@ -417,41 +522,48 @@ class FlipApp(App):
 
         state = flip_state(image, kernel, operation, mode, position)
         self._image, self._kernel = state["image"], state["kernel"]
-        out_h, out_w = state["output_shape"]
+        (out_h, out_w), (row, col) = state["output_shape"], state["position"]
         controls = {
             "operation": ipywidgets.ToggleButtons(options=list(OPERATIONS), value=operation,
                                                   description="operation"),
             "mode": ipywidgets.ToggleButtons(options=list(MODES), value=mode, description="mode",
                                              style={"button_width": "70px"}),
-            "position": ipywidgets.IntSlider(value=state["index"], min=0, max=out_h * out_w - 1,
-                                             description="position"),
+            "row": ipywidgets.IntSlider(value=row, min=0, max=out_h - 1, description="row i"),
+            "col": ipywidgets.IntSlider(value=col, min=0, max=out_w - 1, description="col j"),
         }
-        # Draw the six (operation, mode) backgrounds now (~0.3 s) so that every later
-        # update is a blit (~20 ms) rather than a full redraw (~60 ms).
-        ahead = [self._state_for(o, m, 0) for o in OPERATIONS for m in MODES
+        # One drawing per mode (each sized to its grids). Draw the six (operation, mode)
+        # backgrounds now (~0.3 s) so that every later update is a blit, not a full redraw.
+        self._drawings = {
+            m: FlipDrawing(state if m == mode else self._state_for(operation, m, 0, 0))
+            for m in MODES}
+        ahead = [self._state_for(o, m, 0, 0) for o in OPERATIONS for m in MODES
                  if (o, m) != (operation, mode)]
-        super().__init__(controls, self._state_for, FlipDrawing(state), prerender=ahead)
+        super().__init__(controls, self._state_for, self._drawings[mode], prerender=ahead)
 
-    def _state_for(self, operation, mode, position):
-        return flip_state(self._image, self._kernel, operation, mode, position)
+    def _state_for(self, operation, mode, row, col):
+        return flip_state(self._image, self._kernel, operation, mode, (row, col))
+
+    def _drawing_for(self, state):
+        return self._drawings[state["mode"]]
 
     def _settle(self, change):
-        """After a mode change, keep the window where it was (clamped) and fix the range."""
+        """After a mode change, keep the window where it was (clamped) and fix the ranges."""
         if change["owner"] is not self.controls["mode"]:
             return
         operation = self.controls["operation"].value
         old_h, old_w = _output_shape(self._image.shape, self._kernel.shape, change["old"])
-        row, col = divmod(min(self.controls["position"].value, old_h * old_w - 1), old_w)
+        row = min(self.controls["row"].value, old_h - 1)
+        col = min(self.controls["col"].value, old_w - 1)
         old_top, old_left = _first_origin(self._kernel.shape, change["old"], operation)
         mode = change["new"]
         out_h, out_w = _output_shape(self._image.shape, self._kernel.shape, mode)
         top, left = _first_origin(self._kernel.shape, mode, operation)
-        row = min(max(old_top + row - top, 0), out_h - 1)
-        col = min(max(old_left + col - left, 0), out_w - 1)
-        slider = self.controls["position"]
-        slider.max = max(slider.max, out_h * out_w - 1)
-        slider.value = row * out_w + col
-        slider.max = out_h * out_w - 1
+        for name, value, size in (("row", old_top + row - top, out_h),
+                                  ("col", old_left + col - left, out_w)):
+            slider = self.controls[name]
+            slider.max = max(slider.max, size - 1)  # never below the value being set
+            slider.value = min(max(value, 0), size - 1)
+            slider.max = size - 1
 
 
 def flip_demo(image=None, kernel=None, operation="convolution", mode="valid", position=0):
@@ -463,14 +575,15 @@ def flip_demo(image=None, kernel=None, operation="convolution", mode="valid", po
     -------
     App
         ``app.widget`` is what to display (the App also displays itself);
-        ``app.controls`` holds ``"operation"``, ``"mode"`` and ``"position"`` (a flat
-        index into the output; its range follows the mode); ``app.state`` is
-        :func:`flip_state` at the current controls.
+        ``app.controls`` holds ``"operation"``, ``"mode"``, ``"row"`` and ``"col"`` (the
+        output cell S(i, j): i = row, j = col; their ranges follow the mode);
+        ``app.state`` is :func:`flip_state` at the current controls, with
+        ``app.state["position"] == (row, col)``.
 
     Examples
     --------
     >>> app = flip_demo()
-    >>> app.controls["position"].value = 5
+    >>> app.controls["row"].value, app.controls["col"].value = 1, 2
     >>> app.state["position"], app.state["output"] == float(app.state["output_map"][1, 2])
     ((1, 2), True)
     """
