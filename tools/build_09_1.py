@@ -34,8 +34,10 @@ md(r"""
 # 9.1 The convolution operation
 
 A runnable companion to section 9.1 of *Deep Learning* (Goodfellow, Bengio and Courville),
-and to the study group's note on it. Every number printed below is computed here and
-checked by an `assert`; the notebook runs top to bottom, offline, in well under a minute.
+and to the study group's note on it. Every number printed or stated below is computed here
+and checked by an `assert`: against a second, independent computation, or against the value
+theory expects, within a stated tolerance. The notebook runs top to bottom, offline, in well
+under a minute.
 """)
 
 code(r"""
@@ -49,15 +51,16 @@ md(r"""
 ## Learning goals
 
 - **§9.1, Eqs. 9.1–9.3**: read a convolution $s = x * w$ as a weighted average, and say why
-  the weights must form a density that is zero for negative ages.
-- **§9.1, Eqs. 9.4–9.6**: compute 2-D convolution and cross-correlation by hand, in a loop
-  and with `convbook`, and explain why only convolution commutes.
-- **§9.1, Figure 9.1**: write every output of a "valid" cross-correlation as a sum of
-  products, and see that a learner using either operation learns the same function.
+  the weights must form a density (non-negative, total 1) that is zero for negative ages.
+- **§9.1, Eqs. 9.4–9.6 and Figure 9.1**: compute 2-D convolution and cross-correlation by
+  hand, in a loop and with `convbook`; explain why only convolution commutes; write each
+  output of Figure 9.1 as a sum of products with the same loop.
+- **§9.1, after Eq. 9.6**: fit a kernel with each operation and see that a learner finds
+  the same function either way, with the kernel flipped.
 - **§9.1, the matrix view**: build the Toeplitz, doubly block Toeplitz and doubly block
   circulant matrices, and say which padding gives which (an erratum in the book).
-- **§9.1 with the study note**: redo the note's MATLAB `filter2`/`conv2` check, and test its
-  remark that convolution and correlation agree for an even kernel.
+- **§9.1 with the study note**: redo the note's MATLAB `filter2`/`conv2` check, and correct
+  its remark on even functions: the function that gets flipped must be the even one.
 """)
 
 code(r"""
@@ -81,7 +84,10 @@ $\int x(t-a')\,w(a')\,da'$: the reading taken $a'$ seconds ago, times its weight
 
 Below, "continuous" time is a grid of 10 ms steps and the integral is its Riemann sum
 (step × sum). The weight is an exponential density, $w(a) = \lambda e^{-\lambda a}$ for
-$a \ge 0$, normalised so that its numerical integral is exactly 1.
+$a \ge 0$, normalised so that its numerical integral is exactly 1. The readings have noise
+of standard deviation 1.5 km, so theory predicts their rms error. For the average it predicts
+two parts: the noise that survives the weighting, and a lag, because an average of past
+readings trails a moving ship. The asserts compare both predictions with what we measure.
 """)
 
 code(r"""
@@ -112,11 +118,26 @@ direct = np.sum(x[i - np.arange(ages.size)] * w) * dt
 assert np.isclose(s[i], direct, rtol=1e-12, atol=0)
 assert np.isclose(w.sum() * dt, 1.0, rtol=1e-12)
 
+# The average keeps a fraction sqrt(sum (w dt)^2) of the noise's standard deviation.
+noise_left = 1.5 * np.sqrt(np.sum((w * dt) ** 2))
+assert abs(s[i] - position[i]) < 3 * noise_left         # s(10 s) lies within 3 sigma of the truth
+
 steady = t >= 3                                   # skip the start-up (no readings before t = 0)
 rms_x = np.sqrt(np.mean((x - position)[steady] ** 2))
 rms_s = np.sqrt(np.mean((s - position)[steady] ** 2))
-print(f"s({t[i]:.0f} s) = {s[i]:.3f} km from the convolution, {direct:.3f} km from the sum")
+print(f"s({t[i]:.0f} s) = {s[i]:.3f} km from the convolution, {direct:.3f} km from the sum "
+      f"(true position {position[i]:.3f} km)")
 print(f"rms error of the raw readings: {rms_x:.2f} km; of the weighted average: {rms_s:.2f} km")
+
+# Expected values. Raw: the noise sigma, 1.5 km; its estimate from 1700 samples has a standard
+# error of 1.5 / sqrt(2 * 1700) = 0.026 km, so allow 3 of them.
+assert abs(rms_x - 1.5) < 3 * 1.5 / np.sqrt(2 * steady.sum())
+# Average: the noise left plus the lag bias, which is the average of the noise-free track minus
+# the track. The smoothed noise is correlated over ~0.5 s, so 17 s give only ~34 independent
+# samples: allow 25 %.
+lag = smooth(position, w, ages[0], dt) - position
+expected_rms_s = np.sqrt(np.mean(lag[steady] ** 2) + noise_left ** 2)
+assert abs(rms_s / expected_rms_s - 1) < 0.25
 assert rms_s < rms_x / 4
 """)
 
@@ -125,11 +146,13 @@ fig, (ax_w, ax_s) = plt.subplots(1, 2, figsize=(11, 3.4), gridspec_kw={"width_ra
 ax_w.plot(ages, w, color="C1")
 ax_w.fill_between(ages, w, color="C1", alpha=0.3)
 ax_w.set(xlabel="age a (s)", ylabel="weight w(a) (1/s)", title="kernel: a density on a ≥ 0")
+ax_s.axvspan(0, 3, color="0.9", zorder=0)
+ax_s.text(1.5, 15.5, "start-up:\nreadings missing", ha="center", va="center", fontsize=8, color="0.35")
 ax_s.plot(t, x, ".", ms=1.5, color="0.6", label="readings x(t)")
 ax_s.plot(t, position, color="k", lw=1.2, label="true position")
 ax_s.plot(t, s, color="C0", lw=1.5, label="s = x * w")
 ax_s.set(xlabel="time t (s)", ylabel="position (km)", title="the weighted average tracks the ship")
-ax_s.legend(loc="upper left", fontsize=9)
+ax_s.legend(loc="lower right", fontsize=9)
 fig.tight_layout()
 """)
 
@@ -138,10 +161,15 @@ md(r"""
 
 If the sensor reports once per second, $t$ and $a$ are integers and the integral becomes a
 sum, $s(t) = \sum_a x(a)\,w(t-a)$. In the book's words, $x$ is the **input**, $w$ the
-**kernel** and $s$ the **feature map**. The sum runs over all integers, but only finitely
-many terms are nonzero: readings that were never taken, and weights we never stored, count
-as zero. Below, the loop writes the sum out; `cb.convolve1d` must agree, and so must a
-version that embeds the input in a sea of zeros.
+**kernel** and $s$ the **feature map**. In a network the kernel's entries are not chosen by
+hand as here: they are parameters, set by the learning algorithm. Input and kernel are then
+arrays with several axes, which the book calls **tensors**.
+
+The sum runs over all integers, but only finitely many terms are nonzero: readings that were
+never taken, and weights we never stored, count as zero. That is also why $s$ starts too low:
+near $t = 0$ most of the weight falls on missing readings, counted as zero (the shaded
+start-up in the first plot, left out of the rms errors). Below, the loop writes the sum out;
+`cb.convolve1d` must agree, and so must a version that embeds the input in a sea of zeros.
 """)
 
 code(r"""
@@ -161,6 +189,11 @@ assert np.allclose(sd, sd_loop, rtol=1e-12, atol=0)
 padded = np.concatenate([np.zeros(50), xd, np.zeros(50)])   # zeros "outside" change nothing
 assert np.allclose(cb.convolve1d(padded, wd, mode="full")[50:50 + xd.size], sd, rtol=1e-12, atol=0)
 print("loop, convbook and zero-padded sums agree at all", xd.size, "times")
+
+# The start-up: at t = 0 only the newest weight meets a reading, so s(0) = x(0) w(0).
+assert sd[0] == xd[0] * wd[0] and np.isclose(s[0], x[0] * w[0] * dt, rtol=1e-12)
+print(f"start-up: s(0) = {sd[0]:.2f} km here and {s[0]:.2f} km on the 10 ms grid; "
+      f"the reading was {xd[0]:.2f} km")
 """)
 
 code(r"""
@@ -176,11 +209,12 @@ fig.tight_layout()
 """)
 
 md(r"""
-### Two ways to get the weights wrong
+### Three ways to get the weights wrong
 
-**The weights must form a density** (integrate to 1). The average of a constant must be
-that constant. A kernel of total weight $c$ returns $c$ times the weighted average, so it
-moves every estimate by a factor $c$: a bias that no amount of data removes.
+**The weights must integrate to 1.** The average of a constant must be that constant.
+Convolution is linear, so a kernel of total weight $c$, that is $c\,w$, returns exactly $c$
+times the weighted average: every estimate is off by the factor $c$, however much data
+comes in. (The assert below holds by linearity alone, whatever the data.)
 """)
 
 code(r"""
@@ -189,7 +223,7 @@ ax.plot(t, position, color="k", lw=1.2, label="true position")
 for c, color in [(0.5, "C3"), (1.0, "C0"), (2.0, "C2")]:
     s_c = smooth(x, c * w, ages[0], dt)
     ratio = np.mean(s_c[steady]) / np.mean(s[steady])
-    assert np.isclose(ratio, c, rtol=1e-12)       # the bias is exactly the factor c
+    assert np.isclose(ratio, c, rtol=1e-12)       # linearity: x * (c w) = c (x * w)
     ax.plot(t, s_c, color=color, lw=1.4, label=f"∫w = {c:g}: estimates × {ratio:.2f}")
 ax.set(xlabel="time t (s)", ylabel="position (km)", title="a kernel that is not a density biases s")
 ax.legend(loc="upper left", fontsize=9)
@@ -197,42 +231,117 @@ fig.tight_layout()
 """)
 
 md(r"""
-**The weights must be zero for negative ages.** A reading of negative age is one that has
-not been taken yet. Give the kernel weight there, for instance a two-sided exponential
-$w(a) = \tfrac{\lambda}{2}e^{-\lambda|a|}$, and the "estimate" at time $t$ uses the future.
-Below, the ship jumps 4 km at $t = 10$ s. The causal average starts to move only after the
-jump; the two-sided one moves before it. A second test makes it exact: wipe out every
-reading after $t = 9.5$ s (the future is unknown at 9.5 s) and recompute. The causal
-estimate up to 9.5 s does not change at all; the two-sided one does.
+**The weights must be non-negative.** With $w \ge 0$ and total weight 1, $s(t)$ is a true
+average: it stays within the range of the readings it weighs. A kernel with a negative lobe
+can still integrate to 1, for instance $w_- = 2\,w - w_{\text{slow}}$, where $w_{\text{slow}}$
+is an exponential density that decays at a rate of 1/s instead of 4/s. Then $s$ is no
+longer an average. Below, the ship jumps from 10 to 14 km at $t = 10$ s, without noise:
+every reading lies between 10 and 14 km, yet $w_-$ carries the estimate past 15 km. On the
+noisy readings of the first plot, $w_-$ also lets more noise through than $w$.
 """)
 
 code(r"""
 jump = np.where(t < 10, 10.0, 14.0)                   # the ship jumps 4 km at t = 10 s
+w_slow = np.exp(-ages)
+w_slow /= w_slow.sum() * dt                           # a density, decay rate 1/s
+w_neg = 2 * w - w_slow                                # integrates to 2 - 1 = 1 ...
+assert np.isclose(w_neg.sum() * dt, 1.0, rtol=1e-12) and w_neg.min() < -0.2   # ... with a negative lobe
+
+step_w, step_neg = smooth(jump, w, ages[0], dt), smooth(jump, w_neg, ages[0], dt)
+# After the start-up, every window holds readings of 10 and 14 km only. The average stays
+# between them; w_neg overshoots. Its peak is 10 + 4 x (largest cumulative weight of w_neg):
+# the estimate k steps after the jump gives 14 km the weight of the ages 0..k.
+assert 10 - 1e-9 <= step_w[steady].min() and step_w[steady].max() <= 14 + 1e-9
+assert np.isclose(step_neg.max(), 10 + 4 * np.max(np.cumsum(w_neg) * dt), rtol=1e-12)
+assert step_neg.max() > 15
+
+s_neg = smooth(x, w_neg, ages[0], dt)                 # the noisy readings of the first plot
+rms_neg = np.sqrt(np.mean((s_neg - position)[steady] ** 2))
+noise_left_neg = 1.5 * np.sqrt(np.sum((w_neg * dt) ** 2))
+lag_neg = smooth(position, w_neg, ages[0], dt) - position
+expected_rms_neg = np.sqrt(np.mean(lag_neg[steady] ** 2) + noise_left_neg ** 2)
+assert abs(rms_neg / expected_rms_neg - 1) < 0.25        # the same theory as for w, same tolerance
+assert noise_left_neg > 1.5 * noise_left and rms_neg > 1.5 * rms_s
+print(f"readings 10 to 14 km; estimate with w: {step_w[steady].min():.2f} to {step_w[steady].max():.2f} km, "
+      f"with w_neg: up to {step_neg.max():.2f} km")
+print(f"noise left: {noise_left:.2f} km with w, {noise_left_neg:.2f} km with w_neg; "
+      f"rms error {rms_s:.2f} km vs {rms_neg:.2f} km")
+""")
+
+code(r"""
+fig, (ax_w, ax_s) = plt.subplots(1, 2, figsize=(11, 3.4), gridspec_kw={"width_ratios": [1, 2.6]})
+ax_w.axhline(0, color="k", lw=0.6)
+ax_w.plot(ages, w, color="C0", label="w (density)")
+ax_w.plot(ages, w_neg, color="C3", label="w_neg = 2w − w_slow")
+ax_w.fill_between(ages, w_neg, 0, where=w_neg < 0, color="C3", alpha=0.3)
+ax_w.set(xlabel="age a (s)", ylabel="weight (1/s)", title="both integrate to 1")
+ax_w.legend(fontsize=9)
+window = (t > 8) & (t < 14)
+ax_s.axhspan(10, 14, color="0.92", zorder=0)
+ax_s.text(8.1, 13.6, "range of the readings", fontsize=8, color="0.35")
+ax_s.plot(t[window], jump[window], color="k", lw=1.2, label="true position = readings (no noise)")
+ax_s.plot(t[window], step_w[window], color="C0", lw=1.5, label="w: an average")
+ax_s.plot(t[window], step_neg[window], color="C3", lw=1.5, label="w_neg: overshoots")
+ax_s.set(xlabel="time t (s)", ylabel="position (km)", ylim=(9.5, 16),
+         title="negative weights: the estimate leaves the range of the readings")
+ax_s.legend(loc="lower right", fontsize=9)
+fig.tight_layout()
+""")
+
+md(r"""
+**The weights must be zero for negative ages.** A reading of negative age is one that has
+not been taken yet. Give the kernel weight there, for instance a two-sided exponential
+$w(a) = \tfrac{\lambda}{2}e^{-\lambda|a|}$, and the "estimate" at time $t$ uses the future.
+Below, the ship makes the same 4 km jump, now with noisy readings. The causal average starts
+to move only after the jump; the two-sided one moves before it. A second test makes it exact:
+at $t = 9.5$ s the later readings are unknown, so replace each by the last reading known then,
+and recompute. The causal estimate up to 9.5 s does not change at all; the two-sided one
+changes, and any change proves that it used the future. (Filling with zeros would also work,
+but the change would then mostly measure the fake drop to 0 km.)
+""")
+
+code(r"""
 x_jump = jump + rng.normal(0.0, 1.5, t.size)
 
-ages2 = np.arange(-3, 3 + dt / 2, dt)                 # ages from -3 s (future) to +3 s (past)
+ages2 = np.arange(-300, 301) * dt                     # ages from -3 s (future) to +3 s (past)
 w2 = 0.5 * rate * np.exp(-rate * np.abs(ages2))
-w2 /= w2.sum() * dt                                   # still a density, but two-sided
+w2 /= w2.sum() * dt                                   # still a density, but two-sided (and even)
 
 causal, two_sided = smooth(x_jump, w, ages[0], dt), smooth(x_jump, w2, ages2[0], dt)
 
+
+def as_known_at(x, now):
+    # The readings as known at index `now`: each later one replaced by the last known reading.
+    known = x.copy()
+    known[now + 1:] = x[now]
+    return known
+
+
 now = np.searchsorted(t, 9.5)                         # index of t = 9.5 s
-known = x_jump.copy()
-known[now + 1:] = 0.0                                 # readings not yet taken at 9.5 s
+known = as_known_at(x_jump, now)
 causal_now, two_sided_now = smooth(known, w, ages[0], dt), smooth(known, w2, ages2[0], dt)
 change_causal = np.max(np.abs(causal_now[:now + 1] - causal[:now + 1]))
-change_two_sided = np.max(np.abs(two_sided_now[:now + 1] - two_sided[:now + 1]))
+change = np.abs(two_sided_now[:now + 1] - two_sided[:now + 1])
+where = int(np.argmax(change))
 print(f"hiding the future changes the causal estimate by {change_causal:.1e} km, "
-      f"the two-sided one by {change_two_sided:.2f} km")
-assert change_causal == 0.0 and change_two_sided > 1.0
+      f"the two-sided one by up to {change[where]:.2f} km (at t = {t[where]:.2f} s)")
+assert change_causal == 0.0 and change[where] > 0.05
+# The same change, summed directly: only the hidden readings (index k > now) differ, each
+# weighted by w2 at its (negative) age, index 300 + (where - k) of w2.
+hidden = np.arange(now + 1, min(t.size, where + 301))
+direct = dt * np.sum((known[hidden] - x_jump[hidden]) * w2[300 + where - hidden])
+assert np.isclose(two_sided_now[where] - two_sided[where], direct, rtol=1e-9)
 
 # Without noise the anticipation is plain: 0.2 s before the jump the two-sided estimate
-# has already moved, while the causal one sits exactly on 10 km.
-clean_causal, clean_two_sided = smooth(jump, w, ages[0], dt), smooth(jump, w2, ages2[0], dt)
+# has already moved, while the causal one sits exactly on 10 km. The move is 4 km times the
+# weight w2 puts on ages of -0.2 s and less (indices 0..280 of w2): about 4 x e^(-0.8) / 2.
+clean_two_sided = smooth(jump, w2, ages2[0], dt)
 before = np.searchsorted(t, 9.8)
-print(f"at t = 9.8 s, noise-free: causal {clean_causal[before]:.3f} km, "
+print(f"at t = 9.8 s, noise-free: causal {step_w[before]:.3f} km, "
       f"two-sided {clean_two_sided[before]:.3f} km (truth 10 km)")
-assert np.isclose(clean_causal[before], 10.0, rtol=1e-12) and clean_two_sided[before] > 10.5
+assert np.isclose(step_w[before], 10.0, rtol=1e-12)
+assert np.isclose(clean_two_sided[before], 10 + 4 * w2[:281].sum() * dt, rtol=1e-12)
+assert abs(clean_two_sided[before] - (10 + 2 * np.exp(-0.8))) < 0.05      # the continuous value
 """)
 
 code(r"""
@@ -260,8 +369,11 @@ md(r"""
 
 In Eq. 9.1 the kernel appears as $w(t-a)$: as a function of the reading time $a$ it is
 **flipped** (the newest reading, $a = t$, gets $w(0)$) and **shifted** to end at $t$. Moving
-$t$ slides the flipped kernel along the input; $s(t)$ is the area under the product. The
-figure shows the default setting; in a live notebook the slider below it moves $t$.
+$t$ slides the flipped kernel along the input; $s(t)$ is the area under the product. Here the
+sensor reports once per second (Eq. 9.3), and the hatched band before $a = 0$ marks the
+missing readings behind the start-up. The figure shows the default setting. In a live notebook the `t` slider below it moves $t$, and
+the `decay` slider sets how fast the weights fall with age: near 1 the average reaches far
+back and is smoother, but lags more.
 """)
 
 code(r"""
@@ -274,12 +386,19 @@ sliding.widget
 """, IGNORE)
 
 code(r"""
-# Driven from code, the widget shows the sum of Eq. 9.3 written out: s(t) = sum_a x(t-a) w(a).
-sliding.controls["t"].value = 45
-state = sliding.state
-last = min(state["w"].size, state["t"] + 1)              # ages that have a reading
-assert np.isclose(state["s_t"], np.dot(state["x"][state["t"]::-1][:last], state["w"][:last]), rtol=1e-12)
-print(f"t = {state['t']}: s(t) = {state['s_t']:.4f}, from {last} weighted readings")
+# A fresh copy, driven from code (the widget above keeps the reader's settings). Its s(t) must
+# be the sum of Eq. 9.3 written out: s(t) = sum over ages a of x(t - a) w(a).
+check_app = cb.widgets.sliding_demo()
+check_app.controls["t"].value = 45
+state = check_app.state
+s_t, used = 0.0, 0
+for age in range(state["w"].size):
+    if state["t"] - age >= 0:                      # a reading exists at time t - age
+        s_t += state["x"][state["t"] - age] * state["w"][age]
+        used += 1
+assert np.isclose(state["s_t"], s_t, rtol=1e-12)
+print(f"t = {state['t']} s: s(t) = {state['s_t']:.4f} km from the widget, {s_t:.4f} km from the "
+      f"loop over {used} ages")
 """)
 
 # ---------------------------------------------------------------------------------------
@@ -297,7 +416,8 @@ $$S(i,j) = (K * I)(i,j) = \sum_m \sum_n I(i-m,\,j-n)\,K(m,n). \qquad (9.5)$$
 The two sums hold the same products, so convolution **commutes**: $I * K = K * I$. It works
 because one of the two indices runs backwards: the kernel is flipped relative to the input.
 The two loops below transcribe each equation over every $(i,j)$ where some product is
-nonzero (SciPy's `mode="full"`).
+nonzero (SciPy's `mode="full"`). Code uses the form of Eq. 9.5: its inner loops run over the
+small kernel only, while those of Eq. 9.4 run over the whole image and skip most terms.
 """)
 
 code(r"""
@@ -312,8 +432,8 @@ def conv_eq_9_4(I, K):
     S = np.zeros((H + kh - 1, W + kw - 1))
     for i in range(S.shape[0]):
         for j in range(S.shape[1]):
-            for m in range(H):
-                for n in range(W):
+            for m in range(H):                     # over the whole image: H*W terms per output,
+                for n in range(W):                 # of which at most kh*kw are inside K
                     if 0 <= i - m < kh and 0 <= j - n < kw:
                         S[i, j] += I[m, n] * K[i - m, j - n]
     return S
@@ -325,8 +445,8 @@ def conv_eq_9_5(I, K):
     S = np.zeros((H + kh - 1, W + kw - 1))
     for i in range(S.shape[0]):
         for j in range(S.shape[1]):
-            for m in range(kh):
-                for n in range(kw):
+            for m in range(kh):                    # over the small kernel only: kh*kw terms,
+                for n in range(kw):                # the form libraries implement
                     if 0 <= i - m < H and 0 <= j - n < W:
                         S[i, j] += I[i - m, j - n] * K[m, n]
     return S
@@ -341,29 +461,30 @@ print(full)
 """)
 
 md(r"""
-In practice one keeps only the outputs where the kernel lies wholly inside the image,
-`mode="valid"` (the default in `convbook`, as in the book's Figure 9.1). They are the
-central block of the full result. Most libraries compute the **cross-correlation** instead,
-the same sum without the flip:
+Figure 9.1, and convbook's default, keep only the outputs where the kernel lies wholly
+inside the image, `mode="valid"`. They are the central block of the full result. Most
+libraries compute the **cross-correlation** instead, the same sum without the flip:
 
 $$S(i,j) = (I \star K)(i,j) = \sum_m \sum_n I(i+m,\,j+n)\,K(m,n) \qquad (9.6)$$
 
-(the book keeps the symbol $*$ and, like most libraries, still calls it convolution).
+The symbol $\star$ is this notebook's: the book writes Eq. 9.6 as $(K * I)(i,j)$, keeping
+the convolution symbol, and like most libraries it still calls the operation convolution.
 Convolution is cross-correlation with the kernel turned 180°. Cross-correlation does not
 commute: swapping its arguments turns the result by 180°.
+
+The loop for Eq. 9.6 below takes the multiplication and the summation as arguments. With
+numbers it computes $S$; section 4 hands it strings and gets Figure 9.1.
 """)
 
 code(r"""
-def corr_eq_9_6(I, K):
+def corr_eq_9_6(I, K, product=lambda i, k: i * k, total=sum):
+    # 'valid' Eq. 9.6: S(i, j) = total over (m, n) of product(I(i+m, j+n), K(m, n)).
     H, W = I.shape
     kh, kw = K.shape
-    S = np.zeros((H - kh + 1, W - kw + 1))
-    for i in range(S.shape[0]):
-        for j in range(S.shape[1]):
-            for m in range(kh):
-                for n in range(kw):
-                    S[i, j] += I[i + m, j + n] * K[m, n]
-    return S
+    S = [[total([product(I[i + m, j + n], K[m, n]) for m in range(kh) for n in range(kw)])
+          for j in range(W - kw + 1)]
+         for i in range(H - kh + 1)]
+    return np.array(S)
 
 
 kh, kw = K.shape
@@ -384,12 +505,11 @@ md(r"""
 ## 4 Figure 9.1, regenerated from the indexing code
 
 The book's Figure 9.1 shows a "valid" cross-correlation of a 3×4 input with entries
-$a,\dots,l$ and a 2×2 kernel $w, x, y, z$. Rather than typing its six sums, we let the
-library write them. `cb.conv_matrix(kernel, shape)` returns the matrix $M$ with
-`M @ I.ravel() == cb.correlate2d(I, kernel).ravel()`. Built from a kernel of distinct codes
-1, 2, 3, 4 (for $w, x, y, z$), row $r$ of $M$ says which input (column) meets which kernel
-entry (value) in output $r$. The same matrix, built from numbers, computes the numeric
-output; we check that the symbols evaluate to it.
+$a,\dots,l$ and a 2×2 kernel $w, x, y, z$. Rather than typing its six sums, we let the loop
+of Eq. 9.6 write them: `corr_eq_9_6` from section 3, with the product of two entries
+replaced by writing them side by side (`"a" + "w"` is `"aw"`) and the sum replaced by joining
+with `" + "`. The loop that computed numbers in section 3 now writes the figure; we check
+that the strings, given numbers, evaluate to `cb.correlate2d`.
 
 *(check)* Our drawing is a reading of the printed figure, redrawn for illustration. What
 we assert is the property the figure shows: every 2×2 window of the input is used exactly
@@ -399,20 +519,8 @@ once, so "valid" gives 2×3 outputs, and the first one reads $aw + bx + ey + fz$
 code(r"""
 letters = np.array(list("abcdefghijkl")).reshape(3, 4)
 kernel_letters = np.array([["w", "x"], ["y", "z"]])
-codes = np.arange(1.0, 5.0).reshape(2, 2)                 # w=1, x=2, y=3, z=4
 
-
-def symbolic(kernel_codes, input_letters, k_letters, mode="valid"):
-    # Each output is the sum of input-letter x kernel-letter over the nonzeros of its row.
-    M = cb.conv_matrix(kernel_codes, input_letters.shape, mode)
-    out_shape = cb.correlate2d(np.zeros(input_letters.shape), kernel_codes, mode).shape
-    sums = [" + ".join(f"{input_letters.flat[c]}{k_letters.flat[int(row[c]) - 1]}"
-                       for c in np.flatnonzero(row))
-            for row in M]
-    return np.array(sums).reshape(out_shape)
-
-
-S_sym = symbolic(codes, letters, kernel_letters)
+S_sym = corr_eq_9_6(letters, kernel_letters, product=lambda i, k: i + k, total=" + ".join)
 print(S_sym)
 assert S_sym.shape == (2, 3) and S_sym[0, 0] == "aw + bx + ey + fz"
 windows = [{term[0] for term in entry.split(" + ")} for entry in S_sym.ravel()]
@@ -425,6 +533,7 @@ value = {**dict(zip(letters.ravel(), I_num.ravel())), **dict(zip(kernel_letters.
 evaluated = np.array([[sum(value[term[0]] * value[term[1]] for term in entry.split(" + "))
                        for entry in row] for row in S_sym])
 assert np.allclose(evaluated, cb.correlate2d(I_num, K_num), rtol=1e-12, atol=0)
+assert np.allclose(corr_eq_9_6(I_num, K_num), evaluated, rtol=1e-12, atol=0)   # same loop, numbers
 print("the six sums, evaluated:", evaluated.ravel(), "= cb.correlate2d")
 """)
 
@@ -460,10 +569,11 @@ fig.tight_layout()
 md(r"""
 ## 5 Widget: the flip
 
-The main widget of the chapter. Choose an output position, switch between convolution
-(kernel flipped) and cross-correlation, and between the modes valid, same and full. The
-highlighted window on the input holds the kernel as it is applied; the products and their
-sum are written out. The static figure shows the default setting.
+The main widget of the chapter. Choose an output position with the `row` and `col` sliders
+(counted from 0 in the output array, row 0 at the top), switch between convolution (kernel
+flipped) and cross-correlation, and between the modes valid, same and full. The highlighted
+window on the input holds the kernel as it is applied; the products and their sum are
+written out. The static figure shows the default setting, output position (0, 0).
 """)
 
 code(r"""
@@ -476,29 +586,44 @@ flip.widget
 """, IGNORE)
 
 code(r"""
-# The widget's output grid is the library's, in every setting of its toggles.
+# A fresh copy, driven from code (the widget above keeps the reader's settings). In every
+# setting of its toggles the output grid is the library's, and at the last output position
+# the sum written out is that entry of the grid.
+check_flip = cb.widgets.flip_demo()
 for operation, library in [("convolution", cb.convolve2d), ("cross-correlation", cb.correlate2d)]:
-    flip.controls["operation"].value = operation
+    check_flip.controls["operation"].value = operation
     for mode in ("valid", "same", "full"):
-        flip.controls["mode"].value = mode
-        expected = library(flip.state["image"], flip.state["kernel"], mode)
-        assert np.allclose(flip.state["output_map"], expected, rtol=1e-12, atol=1e-12)
-        assert np.isclose(flip.state["output"], flip.state["products"].sum(), rtol=1e-12)
-flip.controls["operation"].value, flip.controls["mode"].value = "convolution", "valid"
-print("the widget agrees with cb.convolve2d / cb.correlate2d in all 6 settings")
+        check_flip.controls["mode"].value = mode
+        expected = library(check_flip.state["image"], check_flip.state["kernel"], mode)
+        last = (expected.shape[0] - 1, expected.shape[1] - 1)
+        check_flip.controls["row"].value, check_flip.controls["col"].value = last
+        state = check_flip.state
+        assert np.allclose(state["output_map"], expected, rtol=1e-12, atol=1e-12)
+        assert state["position"] == last
+        assert np.isclose(state["output"], state["products"].sum(), rtol=1e-12)
+        assert np.isclose(state["output"], expected[last], rtol=1e-12, atol=1e-12)
+print("the widget agrees with cb.convolve2d / cb.correlate2d in all 6 settings, "
+      "at the last output position too")
 """)
 
 # ---------------------------------------------------------------------------------------
 md(r"""
 ## 6 A learner finds the flipped kernel
 
-Suppose some unknown filter made a set of input/output image pairs, and a model learns its
-kernel by least squares. The output is linear in the kernel, so fitting is one `lstsq`
-call: column $(m,n)$ of the design matrix is the operation applied with the one-hot kernel
-$E_{mn}$. We fit twice, once with convolution as the model's operation and once with
-cross-correlation. Both fit the data equally well, and the two kernels are each other
-turned 180°. This is why the choice hardly matters in a network: the learner simply
-learns the kernel in whichever orientation its operation expects.
+Suppose some unknown filter made 20 input/output pairs of 8×8 images (plus a little noise
+of standard deviation 0.01), and a model learns its 3×3 kernel by least squares. The output
+is linear in the kernel: with $E_{mn}$ the one-hot kernel (1 at $(m,n)$, 0 elsewhere),
+
+$$S = \sum_{m,n} K(m,n)\,\mathrm{op}(I, E_{mn}),$$
+
+where op is convolution or cross-correlation. So column $(m,n)$ of the design matrix is
+$\mathrm{op}(I, E_{mn})$, flattened over all 20 images, and fitting is one `lstsq` call
+(least squares: 20×36 = 720 equations, 9 unknowns). We fit twice, once with each operation.
+Both fit the data equally well, and the two kernels are each other turned 180°: the
+learner simply learns the kernel in whichever orientation its operation expects. The book
+adds that convolution is rarely used on its own in a network; it is combined with other
+learned functions, and then whether the kernel is flipped makes no difference to what the
+whole can learn.
 """)
 
 code(r"""
@@ -525,10 +650,18 @@ K_conv, res_conv = fit_kernel(cb.convolve2d, X, Y, K_true.shape)
 K_corr, res_corr = fit_kernel(cb.correlate2d, X, Y, K_true.shape)
 assert np.allclose(K_corr, np.rot90(K_conv, 2), rtol=0, atol=1e-10)    # one is the other, flipped
 assert np.isclose(res_conv, res_corr, rtol=1e-8)                         # and they fit equally well
-assert np.max(np.abs(K_conv - K_true)) < 0.01                            # noise 0.01 moves it little
+assert np.max(np.abs(K_conv - K_true)) < 0.005                           # noise 0.01 moves it little,
+assert np.array_equal(K_conv.round(2), K_true)                           # so the printout is K_true
+# With 720 equations and 9 unknowns, the residual sum of squares is expected to be
+# (720 - 9) x 0.01^2 = 0.0711, with a standard deviation of sqrt(2 x 711) x 0.01^2 = 0.0038.
+n_eq, n_unknown = Y.size, K_true.size
+assert (n_eq, n_unknown) == (720, 9)
+expected_res = (n_eq - n_unknown) * 0.01 ** 2
+assert abs(res_conv - expected_res) < 4 * np.sqrt(2 * (n_eq - n_unknown)) * 0.01 ** 2
 print("fitted with convolution:\n", K_conv.round(2) + 0.0)          # + 0.0 turns -0.0 into 0.0
 print("fitted with cross-correlation:\n", K_corr.round(2) + 0.0)
-print(f"sum of squared residuals: {res_conv:.4f} (convolution), {res_corr:.4f} (cross-correlation)")
+print(f"sum of squared residuals: {res_conv:.4f} (convolution), {res_corr:.4f} (cross-correlation); "
+      f"expected {expected_res:.4f}")
 """)
 
 code(r"""
@@ -561,7 +694,12 @@ for a convolution). The structure of $M$ is the point:
 
 In the pictures each entry is coloured by the kernel entry it holds (the tied weights) and
 white marks a structural zero. The kernel is again a set of distinct codes, so the colours
-come straight from the matrix.
+come straight from the matrix: in 1-D a kernel $(p, q, r)$ coded 1, 2, 3, in 2-D a 3×3
+kernel coded 1 to 9.
+
+First, Figure 9.1 once more. Built from the codes 1, 2, 3, 4 for $w, x, y, z$, row $r$ of
+$M$ says which input (column) meets which kernel entry (value) in output $r$. Reading the
+rows off must give the six strings that the loop of section 4 wrote.
 """)
 
 code(r"""
@@ -591,8 +729,16 @@ def is_doubly_block_circulant(A, r, c):
             and all(is_circulant(b) for b in B.reshape(-1, r, c)))
 
 
-def show_tied(ax, M, n_codes, title, blocks=None, annotate=True):
-    cmap = ListedColormap(["white"] + [plt.cm.tab10(k) for k in range(n_codes)])
+def text_colour(rgba):
+    # Black or white, whichever contrasts more with the cell (WCAG relative luminance).
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgba[:3]]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "k" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "w"
+
+
+def show_tied(ax, M, n_codes, title, blocks=None, labels=("input index", "output index")):
+    colours = [plt.cm.tab10(k) for k in range(n_codes)]
+    cmap = ListedColormap(["white"] + colours)
     ax.imshow(M, cmap=cmap, vmin=-0.5, vmax=n_codes + 0.5)
     ax.set_xticks(np.arange(-0.5, M.shape[1], 1), minor=True)
     ax.set_yticks(np.arange(-0.5, M.shape[0], 1), minor=True)
@@ -603,11 +749,27 @@ def show_tied(ax, M, n_codes, title, blocks=None, annotate=True):
             ax.axhline(y, color="k", lw=1)
         for x in np.arange(-0.5, M.shape[1], blocks[1]):
             ax.axvline(x, color="k", lw=1)
-    if annotate:
-        for (r, c), v in np.ndenumerate(M):
-            if v:
-                ax.text(c, r, int(v), ha="center", va="center", fontsize=7, color="w")
-    ax.set(title=title, xlabel="input index", ylabel="output index")
+    for (r, c), v in np.ndenumerate(M):
+        if v:
+            ax.text(c, r, int(v), ha="center", va="center", fontsize=8,
+                    color=text_colour(colours[int(v) - 1]))
+    ax.set(title=title, xlabel=labels[0], ylabel=labels[1])
+
+
+def symbolic(kernel_codes, input_letters, k_letters, mode="valid"):
+    # Figure 9.1 read off conv_matrix: each output is the sum of input letter x kernel letter
+    # over the nonzeros of its row (kernel code c stands for the c-th kernel letter).
+    M = cb.conv_matrix(kernel_codes, input_letters.shape, mode)
+    out_shape = cb.correlate2d(np.zeros(input_letters.shape), kernel_codes, mode).shape
+    sums = [" + ".join(f"{input_letters.flat[c]}{k_letters.flat[int(row[c]) - 1]}"
+                       for c in np.flatnonzero(row))
+            for row in M]
+    return np.array(sums).reshape(out_shape)
+
+
+codes = np.arange(1.0, 5.0).reshape(2, 2)                 # w=1, x=2, y=3, z=4
+assert np.array_equal(symbolic(codes, letters, kernel_letters), S_sym)
+print("conv_matrix rows read as letters = the strings of section 4:", S_sym[0, 0], "...")
 """)
 
 code(r"""
@@ -624,6 +786,7 @@ print(f"1-D Toeplitz matrix {T.shape}: {nnz} nonzeros of {T.size}, only 3 distin
 
 fig, ax = plt.subplots(figsize=(5, 3.8))
 show_tied(ax, T, 3, "1-D, valid: Toeplitz (codes 1, 2, 3 = p, q, r)")
+ax.set(xticks=range(8), yticks=range(6))
 fig.tight_layout()
 """)
 
@@ -631,6 +794,12 @@ code(r"""
 K9 = np.arange(1.0, 10.0).reshape(3, 3)                   # nine distinct kernel codes
 zero = cb.conv_matrix(K9, (4, 4), "same", boundary="fill")
 wrap = cb.conv_matrix(K9, (4, 4), "same", boundary="wrap")
+
+
+
+def pairs(n):            # (output, input) pairs within one step of each other along one axis
+    return sum(min(i + 1, n - 1) - max(i - 1, 0) + 1 for i in range(n))
+
 
 x44 = rng.standard_normal((4, 4))
 K_rand = rng.standard_normal((3, 3))
@@ -644,18 +813,28 @@ assert is_doubly_block_toeplitz(zero, 4, 4) and not is_doubly_block_circulant(ze
 assert is_doubly_block_circulant(wrap, 4, 4)
 print(f"zero padding: {np.count_nonzero(zero)} nonzeros of {zero.size}; "
       f"wrap: {np.count_nonzero(wrap)} of {wrap.size} (every output sees all 9 kernel entries)")
-assert np.count_nonzero(wrap) == 16 * 9
+assert np.count_nonzero(zero) == pairs(4) ** 2 and np.count_nonzero(wrap) == 16 * 9
 
 # The valid matrix of Figure 9.1 is doubly block Toeplitz too (blocks: 3 outputs x 4 inputs).
 assert is_doubly_block_toeplitz(cb.conv_matrix(codes, (3, 4)), 3, 4)
 """)
 
+md(r"""
+In the 2-D pictures the 4×4 image is flattened row by row: input pixel $(r, c)$ is column
+$4r + c$ of $M$ and output pixel $(i, j)$ is row $4i + j$. The black lines cut $M$ into 4×4
+blocks, one for each pair (output row $i$, input row $r$).
+""")
+
 code(r"""
-fig, axes = plt.subplots(1, 3, figsize=(12.5, 4.6), gridspec_kw={"width_ratios": [1, 3, 3]})
-show_tied(axes[0], K9, 9, "kernel codes")
-axes[0].set(xlabel="n", ylabel="m", xticks=range(3), yticks=range(3))
-show_tied(axes[1], zero, 9, "zero padding ('same'):\ndoubly block Toeplitz", blocks=(4, 4))
-show_tied(axes[2], wrap, 9, "wrap-around padding ('same'):\ndoubly block circulant", blocks=(4, 4))
+fig, axes = plt.subplots(1, 3, figsize=(13, 4.8), gridspec_kw={"width_ratios": [1.5, 3, 3]})
+show_tied(axes[0], K9, 9, "kernel codes", labels=("n", "m"))
+axes[0].set(xticks=range(3), yticks=range(3))
+pixel_labels = ("input pixel 4r + c", "output pixel 4i + j")
+show_tied(axes[1], zero, 9, "zero padding ('same'):\ndoubly block Toeplitz", blocks=(4, 4), labels=pixel_labels)
+show_tied(axes[2], wrap, 9, "wrap-around padding ('same'):\ndoubly block circulant", blocks=(4, 4),
+          labels=pixel_labels)
+for ax in axes[1:]:
+    ax.set(xticks=range(0, 16, 4), yticks=range(0, 16, 4))
 fig.tight_layout()
 """)
 
@@ -671,9 +850,8 @@ K3 = rng.standard_normal((3, 3))
 M28 = cb.conv_matrix(K3, image28.shape, "same", sparse=True)
 assert np.allclose(M28 @ image28.ravel(), cb.correlate2d(image28, K3, "same").ravel(), rtol=1e-12, atol=1e-12)
 
-pairs_1d = sum(min(i + 1, 27) - max(i - 1, 0) + 1 for i in range(28))   # |i - m| <= 1 in one axis
 nnz = M28.count_nonzero()
-assert nnz == pairs_1d ** 2
+assert nnz == pairs(28) ** 2
 assert np.unique(M28.data[M28.data != 0]).size == 9
 print(f"784 x 784 = {784 * 784:,} entries, {nnz:,} nonzero ({nnz / 784**2:.2%}), 9 distinct values")
 """)
@@ -693,8 +871,8 @@ md(r"""
 
 The note checks in MATLAB that cross-correlation (`filter2`) is convolution (`conv2`) with
 the kernel turned 180° (`rot90(b, 2)`), using `a = [1 2; 3 4; 5 6]` and `b = [1 2; 3 4]` in
-"valid" mode. Here is the same check in convbook and in `scipy.signal`, printed side by side.
-`np.rot90(b, 2)` turns by 180° exactly like MATLAB's `rot90(b, 2)`.
+"valid" mode. Here is the same check in convbook and in `scipy.signal`, printed side by side
+with each result's shape. `np.rot90(b, 2)` turns by 180° exactly like MATLAB's `rot90(b, 2)`.
 """)
 
 code(r"""
@@ -708,9 +886,14 @@ rows = {
     "conv2(a, rot90(b, 2), 'valid')":     (cb.convolve2d(a, b_turned), scipy.signal.convolve2d(a, b_turned, "valid")),
 }
 by_hand = np.array([[np.sum(a[0:2] * b)], [np.sum(a[1:3] * b)]])    # the two windows of a
-print(f"{'MATLAB':34s}{'convbook':>14s}{'scipy.signal':>16s}")
+# Like MATLAB, both return a 2x1 column. convbook computes in float64 even for int input;
+# SciPy keeps the int dtype.
+print(f"{'MATLAB':34s}{'convbook':>22s}{'scipy.signal':>22s}")
 for name, (ours, scipys) in rows.items():
-    print(f"{name:34s}{str(ours.ravel()):>14s}{str(scipys.ravel()):>16s}")
+    print(f"{name:34s}{str(ours.ravel()) + ' ' + str(ours.shape):>22s}"
+          f"{str(scipys.ravel()) + ' ' + str(scipys.shape):>22s}")
+    assert ours.shape == scipys.shape == (2, 1)
+    assert ours.dtype == np.float64 and scipys.dtype.kind == "i"
     assert np.array_equal(ours, by_hand) and np.array_equal(scipys, by_hand)
 print("by hand: 1*1 + 2*2 + 3*3 + 4*4 =", by_hand[0, 0], "and 3*1 + 4*2 + 5*3 + 6*4 =", by_hand[1, 0])
 """)
@@ -718,12 +901,51 @@ print("by hand: 1*1 + 2*2 + 3*3 + 4*4 =", by_hand[0, 0], "and 3*1 + 4*2 + 5*3 + 
 md(r"""
 ### "If one of the functions is even, convolution and correlation agree"
 
-In 2-D, *even* has to mean symmetric under a 180° turn, $K(-m,-n) = K(m,n)$ about the
-kernel's centre: then flipping changes nothing and the two operations agree. A kernel that
-is symmetric in one direction only (left–right, like a Sobel kernel) is not enough, and a
-general kernel gives different results. One more catch: for an **even-sized** kernel the
-centre lies between pixels, and in `mode="same"` the two operations pick windows offset by
-one pixel. They then disagree even for a symmetric kernel (SciPy does the same).
+Not *one of* them: the function that gets flipped must be the even one. Convolution is
+cross-correlation with the kernel flipped, `convolve(f, g)` = `correlate(f, g[::-1])`, so an
+even kernel $g$ makes the two agree. If only the input $f$ is even, write $f(t-a) = f(a-t)$
+inside the convolution: $\sum_a f(t-a)\,g(a) = \sum_a f(a-t)\,g(a)$, the cross-correlation
+at $-t$. The two outputs are mirror images, not equal. Section 1 has one function of each
+kind: the two-sided $w_2$ is even, the causal $w$ is not.
+""")
+
+code(r"""
+# The kernel is even: w2 as the kernel, the noisy readings x as the input. They agree.
+assert np.array_equal(w2, w2[::-1])
+assert np.allclose(cb.convolve1d(x, w2, "full"), cb.correlate1d(x, w2, "full"), rtol=1e-12, atol=1e-12)
+
+# Only the input is even: w2 as the input, the causal w as the kernel.
+conv_even_in = cb.convolve1d(w2, w, "full") * dt
+corr_even_in = cb.correlate1d(w2, w, "full") * dt
+t_conv = (np.arange(conv_even_in.size) - 300) * dt              # from -3 s to 5.99 s
+t_corr = (np.arange(corr_even_in.size) - 300 - (w.size - 1)) * dt  # from -5.99 s to 3 s
+assert np.allclose(t_corr, -t_conv[::-1], rtol=0, atol=1e-12)
+assert np.allclose(corr_even_in, conv_even_in[::-1], rtol=1e-12, atol=1e-12)   # corr(t) = conv(-t)
+gap = np.max(np.abs(conv_even_in[:601] - corr_even_in[w.size - 1:]))         # same times, -3..3 s
+assert gap > 0.5
+print("even kernel w2: convolution = cross-correlation; even input w2 with the causal kernel w: "
+      "mirror images, corr(t) = conv(-t), and more than 0.5 apart at some t")
+""")
+
+code(r"""
+fig, ax = plt.subplots(figsize=(9, 3))
+ax.plot(t_conv, conv_even_in, color="C0", lw=1.5, label="convolution  (w2 * w)(t)")
+ax.plot(t_corr, corr_even_in, color="C3", lw=1.5, ls="--", label="cross-correlation  (w2 ⋆ w)(t)")
+ax.axvline(0, color="k", ls=":", lw=1)
+ax.set(xlabel="t (s)", ylabel="value (1/s)", xlim=(-4, 4),
+       title="even input w2, causal kernel w: mirror images about t = 0, not equal")
+ax.legend(loc="upper left", fontsize=9)
+fig.tight_layout()
+""")
+
+md(r"""
+In 2-D two more points need care; they are qualifiers and conventions, not errors. *Even*
+has to mean symmetric under a 180° turn, $K(-m,-n) = K(m,n)$ about the kernel's centre: a
+kernel that is symmetric in one direction only (left–right, like a Sobel kernel) is not
+enough. And for an **even-sized** kernel the centre lies between pixels: in `mode="same"`
+the two operations pick windows one pixel apart (SciPy's convention too), so even a
+symmetric kernel then gives outputs shifted by one pixel. Last, the 2-D mirror image: for
+an input symmetric under a 180° turn, convolution is the cross-correlation turned by 180°.
 """)
 
 code(r"""
@@ -753,22 +975,35 @@ for ours, theirs in [(conv_same, scipy.signal.convolve2d(image, K2, "same")),
                      (corr_same, scipy.signal.correlate2d(image, K2, "same"))]:
     assert np.allclose(ours, theirs, rtol=1e-12, atol=0)
 print("2x2 symmetric kernel: agree in valid and full; in 'same' the outputs are shifted by one pixel")
+
+image_sym = image + np.rot90(image, 2)               # an "even" input, K a general kernel
+assert np.allclose(cb.convolve2d(image_sym, K, "full"), np.rot90(cb.correlate2d(image_sym, K, "full"), 2),
+                   rtol=1e-12, atol=1e-12)
+assert not np.allclose(cb.convolve2d(image_sym, K, "full"), cb.correlate2d(image_sym, K, "full"))
+print("180°-symmetric input, general kernel: convolution = cross-correlation turned 180°, not equal")
 """)
 
 # ---------------------------------------------------------------------------------------
 md(r"""
 ## Errata
 
-Each item is proved by an `assert` above.
+Items 1–3 are proved by `assert`s above; item 4 is a matter of wording.
 
 1. **Book, §9.1, the matrix view.** "Doubly block circulant" is right only for circular
    (wrap-around) padding. With zero padding or in "valid" mode the matrix is doubly block
    Toeplitz (section 7: the zero-padded matrix fails the circulant test, the wrap-around one
    passes it).
-2. **Study note, the even-function remark.** It needs two qualifiers in 2-D: "even" must
-   mean symmetric under a 180° turn (a kernel symmetric in one direction only, like Sobel,
-   gives different results), and for even-sized kernels in `mode="same"` the two operations
-   still differ by a one-pixel shift (section 8).
+2. **Study note, the even-function remark (an error).** "If one of the functions is even,
+   convolution and correlation agree" holds only when the even function is the one that
+   gets flipped, the kernel. If only the input is even, the two results are mirror images,
+   $\text{corr}(t) = \text{conv}(-t)$ (section 8, in 1-D and 2-D).
+3. **Study note, the same remark in 2-D (qualifiers, not errors).** "Even" means symmetric
+   under a 180° turn (a Sobel kernel, symmetric left–right only, is not enough); and for
+   even-sized kernels in `mode="same"` the outputs are one pixel apart, a convention on
+   where the centre of such a kernel sits (section 8).
+4. **Study note, a wording slip.** It writes 卷积的可计算性 ("computability") where it
+   means 卷积的可交换性, commutativity: the property that lets Eq. 9.4 be rewritten as Eq. 9.5
+   (section 3).
 """)
 
 # ---------------------------------------------------------------------------------------
@@ -779,7 +1014,53 @@ Fill in each stub and run its cell: the checker prints `PASS`, a hint (`TODO`) w
 is empty, or what is wrong (`FAIL`). Solutions are folded away below each exercise. (Each checker
 also returns `True` or `False`, kept in `ok`.)
 
-**Exercise 1.** Turn a 2-D kernel by 180° (the flip of Eq. 9.4) without `np.rot90`. The
+**Exercise 1 (§1–2).** Write `causal_average(x, w)`, the estimate of Eq. 9.3 for the
+sensor: `x` holds one reading per second, `w[a]` is a non-negative weight for a reading of
+age `a` (not normalised), and the result has one estimate per reading,
+$s(n) = \sum_a x(n-a)\,w(a) / \sum_a w(a)$, with readings before $n = 0$ counted as zero.
+The checker also hides the future, as in section 1: it gives your function the readings with
+every value after a time `now` replaced by the last known one, and your estimates up to
+`now` must still equal the causal estimates from the true readings.
+""")
+
+code(r"""
+def causal_average(x, w):
+    raise NotImplementedError
+
+
+def estimates_with_future_hidden(x, w, now):      # your estimates up to `now`, future hidden
+    s = causal_average(as_known_at(x, now), w)
+    return None if s is None else np.asarray(s)[:now + 1]
+
+
+ok = cb.check.check_function(
+    estimates_with_future_hidden,
+    lambda x, w, now: cb.convolve1d(x, w / w.sum(), "full")[:now + 1],
+    [(xd, np.array([3.0, 2.0, 1.0]), 12), (rng.standard_normal(30), np.ones(4), 20),
+     (rng.standard_normal(10), 0.5 ** np.arange(6), 9)],
+    name="causal_average")
+""")
+
+md(r"""
+<details><summary>Solution</summary>
+
+```python
+def causal_average(x, w):
+    w = np.asarray(w, dtype=float) / np.sum(w)      # a density: the weights sum to 1
+    s = np.zeros(len(x))
+    for n in range(len(x)):
+        for a in range(len(w)):
+            if n - a >= 0:                          # readings of negative age do not exist
+                s[n] += x[n - a] * w[a]
+    return s
+```
+Each $s(n)$ reads only `x[n - a]` with $a \ge 0$, never a later reading, so replacing the
+future changes nothing up to `now`.
+</details>
+""")
+
+md(r"""
+**Exercise 2.** Turn a 2-D kernel by 180° (the flip of Eq. 9.4) without `np.rot90`. The
 checker compares with the library's cross-correlation of a single 1 with your kernel, in
 `mode="full"`: can you say why that is the flipped kernel?
 """)
@@ -807,7 +1088,7 @@ entry lands on the 1, so the kernel comes out read backwards in both directions.
 """)
 
 md(r"""
-**Exercise 2.** Write a "valid" 2-D convolution with plain loops (Eq. 9.5, kernel flipped),
+**Exercise 3.** Write a "valid" 2-D convolution with plain loops (Eq. 9.5, kernel flipped),
 for any image and kernel shapes.
 """)
 
@@ -839,10 +1120,11 @@ def convolve_valid(I, K):
 """)
 
 md(r"""
-**Exercise 3.** Figure 9.1 in "full" mode: return the 4×5 array of strings (like
+**Exercise 4.** Figure 9.1 in "full" mode: return the 4×5 array of strings (like
 `"aw + bx + ey + fz"`) for the full cross-correlation of the letters `a`–`l` with the
 kernel `w x / y z`, terms in reading order of the input. Write it from the index formula,
-not from `conv_matrix`.
+as `corr_eq_9_6` does for "valid", not from `conv_matrix`: the checker compares with the
+`conv_matrix` reading of section 7.
 """)
 
 code(r"""
@@ -878,7 +1160,7 @@ In "full" mode the output $(i, j)$ starts at input offset $(i - k_h + 1,\ j - k_
 """)
 
 md(r"""
-**Exercise 4.** Build the 1-D Toeplitz matrix of a "valid" cross-correlation: for a kernel
+**Exercise 5.** Build the 1-D Toeplitz matrix of a "valid" cross-correlation: for a kernel
 `k` of length `K` and an input of length `n`, return the `(n - K + 1, n)` matrix `T` with
 `T @ x == cb.correlate1d(x, k)`.
 """)
@@ -919,14 +1201,19 @@ md(r"""
 | 权重函数 | weighting function |
 | 概率密度函数 | probability density function |
 | 核翻转 | kernel flipping |
-| 交换律 | commutativity |
+| 交换律 / 可交换性 | commutativity (the note's 卷积的可计算性, "computability", means this) |
 | 有效卷积("valid") | valid convolution |
 | 零填充 / 循环填充 | zero padding / circular (wrap-around) padding |
-| 托普利兹矩阵 | Toeplitz matrix |
+| 托普利兹矩阵 / 托普利茨矩阵 (both spellings occur) | Toeplitz matrix |
+| 双重分块托普利兹矩阵 | doubly block Toeplitz matrix |
+| 循环矩阵 | circulant matrix |
 | 双重分块循环矩阵 | doubly block circulant matrix |
 | 稀疏矩阵 | sparse matrix |
 | 参数共享(权值绑定) | parameter sharing (tied weights) |
 | 偶函数 | even function |
+| 中心对称 / 旋转180°对称 | symmetric under a 180° turn (point symmetric) |
+| 张量 | tensor |
+| 学习到的参数 | learned parameters |
 """)
 
 
