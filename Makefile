@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 	$(PY) -c "import convbook"
 	@touch $(STAMP)
 
+# JupyterLab refuses to run as root unless told; containers often are root.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab chapters/
+	$(VENV)/bin/jupyter lab chapters/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP)
 	$(PY) -m pytest tests convbook
