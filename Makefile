@@ -27,7 +27,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
+# A chapter's source is tools/build_<chapter>.py: rebuild every chapter, then execute them.
 notebooks: $(STAMP)
+	for builder in tools/build_*.py; do $(PY) $$builder || exit 1; done
 	$(PY) tools/execute_notebooks.py chapters/*.ipynb
 
 clean:

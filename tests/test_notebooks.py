@@ -15,22 +15,36 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+BUILDERS = sorted((ROOT / "tools").glob("build_*.py"))
 
 
-def _hygiene():
-    spec = importlib.util.spec_from_file_location("execute_notebooks", ROOT / "tools" / "execute_notebooks.py")
+def _load(path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+execute_notebooks = _load(ROOT / "tools" / "execute_notebooks.py")
+
+
+@pytest.mark.parametrize("builder", BUILDERS, ids=[b.name for b in BUILDERS])
+def test_stored_notebook_matches_its_builder(builder):
+    """The builder is the source: a cell edited only in the .ipynb would be lost on rebuild."""
+    module = _load(builder)
+    stored = nbformat.read(module.OUT, as_version=4).cells
+    expected = [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in module.cells]
+    assert [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in stored] == expected, (
+        f"{module.OUT.name} differs from {builder.name}: edit the builder, then `make notebooks`")
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
 def test_stored_notebooks_are_executed_in_order_without_widget_state(path):
-    assert _hygiene().hygiene_problems(nbformat.read(path, as_version=4)) == []
+    assert execute_notebooks.hygiene_problems(nbformat.read(path, as_version=4)) == []
 
 
 def test_hygiene_catches_unexecuted_cells_and_widget_state():
-    tools = _hygiene()
+    tools = execute_notebooks
     nb = new_notebook(cells=[new_code_cell("1"), new_code_cell("2")])
     nb.cells[0].execution_count = 1
     nb.metadata["widgets"] = {"state": {}}
