@@ -47,11 +47,16 @@ def conv_output_size(n, k, *, stride=1, padding=0, dilation=1, ceil_mode=False):
             f"the window spans {span} cells (k={k}, dilation={dilation}) but the padded input "
             f"has only {n + 2 * padding} (n={n}, padding={padding}); use a smaller k or more padding"
         )
-    rounding = math.ceil if ceil_mode else math.floor
-    out = rounding((n + 2 * padding - span) / stride) + 1
-    if ceil_mode:
-        out = min(out, math.ceil((n + padding) / stride))  # starts i*stride < n + padding
-    return out
+    return output_length(n, span, stride, padding, ceil_mode)
+
+
+def output_length(n, span, stride, padding, ceil_mode=False):
+    """The output-size equation of ``conv_output_size`` on checked ints, for wrappers that
+    have validated already. ``span = dilation * (k - 1) + 1 <= n + 2 * padding``."""
+    room = n + 2 * padding - span
+    if not ceil_mode:
+        return room // stride + 1
+    return min(-(-room // stride) + 1, -(-(n + padding) // stride))  # starts < n + padding
 
 
 def _as_layer(layer, index):

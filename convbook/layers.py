@@ -14,6 +14,7 @@ Output size along each axis (H shown; W is the same with the second entry of eac
 import numpy as np
 
 from ._kernels import layers as _k
+from .arithmetic import output_length
 from ._validate import as_float_array, as_int_pair, common_float_dtype
 
 __all__ = ["conv2d", "conv2d_backward", "local2d", "local2d_backward"]
@@ -40,7 +41,7 @@ def _output_size(x_shape, kernel_hw, stride, padding, dilation, w_name="w"):
                 f"dilation={d}) but the padded input `x` has only {n + 2 * p} "
                 f"({name} {n}, padding={p}); use a smaller kernel or dilation, or more padding"
             )
-        out.append((n + 2 * p - span) // s + 1)
+        out.append(output_length(n, span, s, p))
     return tuple(out)
 
 

@@ -29,6 +29,7 @@ Conventions shared by every function here (they match torch where torch has the 
 import numpy as np
 
 from . import _validate as v
+from .arithmetic import output_length
 from ._kernels import pooling as _k
 
 __all__ = ["pool1d", "pool1d_backward", "pool2d", "pool2d_backward",
@@ -49,13 +50,7 @@ def _out_length(n, k, s, p, ceil_mode, axis):
             f"(length {n} + 2*padding {p} = {n + 2 * p}); use size <= {n + 2 * p}, "
             f"or pad more (padding may be up to size // 2)"
         )
-    if ceil_mode:
-        n_out = -(-span // s) + 1
-        if (n_out - 1) * s >= n + p:  # the last window must start inside input or left pad
-            n_out -= 1
-    else:
-        n_out = span // s + 1
-    return n_out
+    return output_length(n, k, s, p, ceil_mode)
 
 
 def _geometry(shape, size, stride, padding, ceil_mode, nd):
