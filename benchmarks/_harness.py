@@ -40,16 +40,17 @@ def median_seconds(fn, *, repeats=9, min_batch_seconds=0.02, clock=time.perf_cou
     return statistics.median(samples)
 
 
-def interleaved_best(contenders, *, rounds=3, repeats=5):
+def interleaved_best(contenders, *, rounds=3, repeats=5, clock=time.perf_counter):
     """For each named function, the least of ``rounds`` medians, timed in turn.
 
     A burst of someone else's work lands on whoever is being timed at that moment;
     alternating the contenders and keeping each one's best median treats all alike.
+    ``clock`` is passed to ``median_seconds``.
     """
     best = {name: float("inf") for name in contenders}
     for _ in range(rounds):
         for name, fn in contenders.items():
-            best[name] = min(best[name], median_seconds(fn, repeats=repeats))
+            best[name] = min(best[name], median_seconds(fn, repeats=repeats, clock=clock))
     return best
 
 

@@ -176,7 +176,7 @@ def main():
             report(f"pool2d max forward, {name}", ("convbook pool2d", ours_f), others_f,
                    target="vs torch max_pool2d >= 2x")
             if torch is not None:
-                # the machine is shared: also give the median of interleaved ratios
+                # the machine is shared: also give the ratio of interleaved best medians
                 with torch.no_grad():
                     interleaved_ratio(
                         "forward: torch max_pool2d / convbook pool2d",

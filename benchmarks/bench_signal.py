@@ -9,7 +9,8 @@ the Python wrapper; the first call with a warm Numba cache <= 25 ms.
 Run: ``.venv/bin/python benchmarks/run.py signal``
 """
 
-from _harness import format_seconds, median_seconds, report, torch_or_none  # first: one thread
+from _harness import (  # first: one thread
+    format_seconds, interleaved_best, median_seconds, report, torch_or_none)
 
 import os
 import pathlib
@@ -109,13 +110,13 @@ def bench_convolve_ratio():
         image = rng.standard_normal((256, 256)).astype(dtype)
         kernel = rng.standard_normal((5, 5)).astype(dtype)
         for mode in ("valid", "same"):
-            corr = lambda: cb.correlate2d(image, kernel, mode)  # noqa: E731
-            conv = lambda: cb.convolve2d(image, kernel, mode)  # noqa: E731
-            for clock, timer in (("wall", median_seconds), ("cpu", cpu_seconds)):
+            contenders = {"corr": lambda: cb.correlate2d(image, kernel, mode),
+                          "conv": lambda: cb.convolve2d(image, kernel, mode)}
+            for name, clock in (("wall", time.perf_counter), ("cpu", time.process_time)):
                 # alternate the two, so drifting machine load hits both alike
-                c = min(timer(corr) for _ in range(3))
-                v = min(timer(conv) for _ in range(3))
-                print(f"  256x256 5x5 {np.dtype(dtype).name:7} {mode:5} {clock:4}  correlate2d "
+                best = interleaved_best(contenders, rounds=3, repeats=7, clock=clock)
+                c, v = best["corr"], best["conv"]
+                print(f"  256x256 5x5 {np.dtype(dtype).name:7} {mode:5} {name:4}  correlate2d "
                       f"{format_seconds(c)}  convolve2d {format_seconds(v)}  ratio {v / c:5.3f}")
 
 

@@ -12,6 +12,7 @@ import numpy as np
 __all__ = [
     "as_float_array",
     "common_float_dtype",
+    "to_common_float",
     "check_choice",
     "as_positive_int",
     "as_nonnegative_int",
@@ -83,11 +84,25 @@ def _ndim_hint(name, ndim):
     return f"use the {ndim}-D function, or reshape `{name}`"
 
 
+_FLOAT32, _FLOAT64 = np.dtype(np.float32), np.dtype(np.float64)
+
+
 def common_float_dtype(*arrays):
-    """float32 when every array is float32, else float64."""
-    if all(a.dtype == np.float32 for a in arrays):
-        return np.dtype(np.float32)
-    return np.dtype(np.float64)
+    """float32 when every array is float32, else float64. ``None`` entries are skipped."""
+    for a in arrays:
+        if a is not None and a.dtype != _FLOAT32:
+            return _FLOAT64
+    return _FLOAT32
+
+
+def to_common_float(*arrays):
+    """The arrays (from ``as_float_array``) cast to ``common_float_dtype``, as a list.
+
+    An array already of that dtype is returned as is, and ``None`` (an absent bias) stays
+    ``None``. Wrappers call this on every call, so it avoids work where it can.
+    """
+    dtype = common_float_dtype(*arrays)
+    return [a if a is None or a.dtype == dtype else a.astype(dtype) for a in arrays]
 
 
 def check_choice(value, name, choices):

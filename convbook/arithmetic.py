@@ -9,7 +9,7 @@ import math
 import numbers
 from typing import NamedTuple
 
-from ._validate import as_int_pair, as_nonnegative_int, as_positive_int
+from ._validate import _describe, as_int_pair, as_nonnegative_int, as_positive_int
 
 __all__ = [
     "conv_output_size",
@@ -44,8 +44,9 @@ def conv_output_size(n, k, *, stride=1, padding=0, dilation=1, ceil_mode=False):
     span = dilation * (k - 1) + 1
     if span > n + 2 * padding:
         raise ValueError(
-            f"the window spans {span} cells (k={k}, dilation={dilation}) but the padded input "
-            f"has only {n + 2 * padding} (n={n}, padding={padding}); use a smaller k or more padding"
+            f"`k`={k} with `dilation`={dilation} spans {span} cells, but the padded input "
+            f"has only {n + 2 * padding} (`n`={n}, `padding`={padding}); "
+            f"use a smaller k or more padding"
         )
     return output_length(n, span, stride, padding, ceil_mode)
 
@@ -64,7 +65,7 @@ def _as_layer(layer, index):
     if not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3):
         raise ValueError(
             f"`{name}` must be a pair (kernel_size, stride) or a triple "
-            f"(kernel_size, stride, dilation), got {layer!r}"
+            f"(kernel_size, stride, dilation), got {_describe(layer)}; e.g. (3, 1)"
         )
     k = as_positive_int(layer[0], f"{name} kernel_size")
     s = as_positive_int(layer[1], f"{name} stride")
@@ -93,14 +94,14 @@ def receptive_field(layers):
     8
     """
     try:
-        layers = list(layers) if not isinstance(layers, (str, bytes)) else None
+        items = None if isinstance(layers, (str, bytes)) else list(layers)
     except TypeError:
-        layers = None
-    if layers is None:
-        raise TypeError("`layers` must be a sequence of (kernel_size, stride) pairs, "
-                        "e.g. [(3, 1), (2, 2)]")
+        items = None
+    if items is None:
+        raise TypeError(f"`layers` must be a sequence of (kernel_size, stride) pairs, got "
+                        f"{_describe(layers)}; e.g. [(3, 1), (2, 2)]")
     field, jump = 1, 1
-    for index, layer in enumerate(layers):
+    for index, layer in enumerate(items):
         k, s, d = _as_layer(layer, index)
         field += d * (k - 1) * jump
         jump *= s

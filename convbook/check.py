@@ -104,9 +104,10 @@ def _compare(got, want, rtol, atol):
             f"wrong values: {len(wrong)} of {want.size} entries differ; first"
             f"{_index_text(first, want.ndim)}: got {str(got[first])!r}, expected {str(want[first])!r}"
         )
-    if got.dtype.kind == "c" and want.dtype.kind != "c" and np.any(got.imag != 0):
-        return False, "dtype issue: the answer is complex with a nonzero imaginary part; expected real numbers"
     if got.dtype.kind == "c" and want.dtype.kind != "c":
+        if np.any(got.imag != 0):
+            return False, ("dtype issue: the answer is complex with a nonzero imaginary part; "
+                           "expected real numbers")
         got = got.real
     with np.errstate(all="ignore"):
         got_nan, want_nan = np.isnan(got), np.isnan(want)
@@ -238,6 +239,7 @@ def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
     PASS  flip: exact on all 1 cases
     True
     """
+    label = "function"
     try:
         label = name if isinstance(name, str) else getattr(func, "__name__", "function")
         try:
@@ -256,10 +258,7 @@ def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
                 return False
             status, message = _verdict(lambda: func(*args), want, rtol, atol)
             if status != "PASS":
-                shapes = ", ".join(
-                    str(np.shape(a)) if isinstance(a, (np.ndarray, list, tuple)) else _safe_repr(a, 20)
-                    for a in args
-                )
+                shapes = ", ".join(_argument_text(a) for a in args)
                 where = "" if status == "TODO" else f" on case {number} of {len(cases)} (arguments {shapes})"
                 print(f"{status}  {label}: {message}{where}")
                 return False
@@ -275,8 +274,19 @@ def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
             print(f"PASS  {label}: exact on all {len(cases)} cases")
         return True
     except Exception as error:
-        print(f"FAIL  function: could not run the check ({_error_text(error)})")
+        shown = label if isinstance(label, str) else _safe_repr(label, 40)
+        print(f"FAIL  {shown}: could not run the check ({_error_text(error)})")
         return False
+
+
+def _argument_text(value):
+    """An argument as check_function reports it: its shape, or a short repr."""
+    if isinstance(value, (np.ndarray, list, tuple)):
+        try:
+            return str(np.shape(value))
+        except Exception:  # a ragged list has no shape; report the failure, not this
+            return f"a ragged {type(value).__name__} of length {len(value)}"
+    return _safe_repr(value, 20)
 
 
 def _largest(message):

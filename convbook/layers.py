@@ -15,7 +15,7 @@ import numpy as np
 
 from ._kernels import layers as _k
 from .arithmetic import output_length
-from ._validate import as_float_array, as_int_pair, common_float_dtype
+from ._validate import as_float_array, as_int_pair, to_common_float
 
 __all__ = ["conv2d", "conv2d_backward", "local2d", "local2d_backward"]
 
@@ -28,7 +28,7 @@ def _hyper(stride, padding, dilation):
     )
 
 
-def _output_size(x_shape, kernel_hw, stride, padding, dilation, w_name="w"):
+def _output_size(x_shape, kernel_hw, stride, padding, dilation):
     """(OH, OW) of a layer, or a ValueError when the dilated kernel outgrows the padded input."""
     out = []
     for axis, name in enumerate(("height", "width")):
@@ -37,7 +37,7 @@ def _output_size(x_shape, kernel_hw, stride, padding, dilation, w_name="w"):
         span = d * (k - 1) + 1
         if span > n + 2 * p:
             raise ValueError(
-                f"the kernel of `{w_name}` spans {span} input {name} cells (k={k}, "
+                f"the kernel of `w` spans {span} input {name} cells (k={k}, "
                 f"dilation={d}) but the padded input `x` has only {n + 2 * p} "
                 f"({name} {n}, padding={p}); use a smaller kernel or dilation, or more padding"
             )
@@ -91,17 +91,11 @@ def _check_dout(dout, expected_shape):
 def _conv_inputs(x, w, b):
     x = as_float_array(x, "x", ndim=4)
     w = as_float_array(w, "w", ndim=4)
-    arrays = [x, w]
-    if b is not None:
-        b = as_float_array(b, "b", ndim=1)
-        arrays.append(b)
-    dtype = common_float_dtype(*arrays)
-    x, w = x.astype(dtype, copy=False), w.astype(dtype, copy=False)
+    b = None if b is None else as_float_array(b, "b", ndim=1)
     _check_channels(x, w, 1)
     if b is not None:
         _check_bias(b, (w.shape[0],), "one bias per filter, F = w.shape[0]")
-        b = b.astype(dtype, copy=False)
-    return x, w, b
+    return to_common_float(x, w, b)
 
 
 def _conv_forward(xp, w, b, oh, ow, stride, dilation):
@@ -149,7 +143,7 @@ def conv2d(x, w, b=None, *, stride=1, padding=0, dilation=1):
     """
     x, w, b = _conv_inputs(x, w, b)
     stride, padding, dilation = _hyper(stride, padding, dilation)
-    n_filters, channels, kh, kw = w.shape
+    n_filters, _, kh, kw = w.shape
     oh, ow = _output_size(x.shape, (kh, kw), stride, padding, dilation)
     out = _conv_forward(_pad(x, padding), w, b, oh, ow, stride, dilation)
     return out.reshape(x.shape[0], n_filters, oh, ow)
@@ -195,8 +189,7 @@ def conv2d_backward(dout, x, w, *, stride=1, padding=0, dilation=1):
     x = as_float_array(x, "x", ndim=4)
     w = as_float_array(w, "w", ndim=4)
     dout = as_float_array(dout, "dout", ndim=4)
-    dtype = common_float_dtype(dout, x, w)
-    x, w, dout = (a.astype(dtype, copy=False) for a in (x, w, dout))
+    x, w, dout = to_common_float(x, w, dout)
     _check_channels(x, w, 1)
     stride, padding, dilation = _hyper(stride, padding, dilation)
     n_filters, channels, kh, kw = w.shape
@@ -204,7 +197,7 @@ def conv2d_backward(dout, x, w, *, stride=1, padding=0, dilation=1):
     _check_dout(dout, (x.shape[0], n_filters, oh, ow))
     xp = _pad(x, padding)
     dxp = np.zeros_like(xp)
-    dw2 = np.zeros((n_filters, channels * kh * kw), dtype=dtype)
+    dw2 = np.zeros((n_filters, channels * kh * kw), dtype=x.dtype)
     w2t = np.ascontiguousarray(w.reshape(n_filters, -1).T)
     # dx scatters w2.T @ dout back through the windows (col2im). Measured against the
     # stride-1 alternative (a "full" correlation of dout with the flipped kernel), this was
@@ -265,16 +258,14 @@ def local2d(x, w, b=None, *, stride=1, padding=0, dilation=1):
              [20., 24.]]]])
     """
     x, w, (oh, ow), stride, padding, dilation = _local_inputs(x, w, stride, padding, dilation)
-    arrays = [x, w]
     n_filters = w.shape[2]
     if b is not None:
         b = as_float_array(b, "b", ndim=3)
         _check_bias(b, (n_filters, oh, ow), "one bias per output unit, (F, OH, OW)")
-        arrays.append(b)
-    dtype = common_float_dtype(*arrays)
-    b = np.zeros((n_filters, oh, ow), dtype=dtype) if b is None else b.astype(dtype, copy=False)
-    x, w = x.astype(dtype, copy=False), w.astype(dtype, copy=False)
-    out = np.empty((x.shape[0], n_filters, oh, ow), dtype=dtype)
+    x, w, b = to_common_float(x, w, b)
+    if b is None:
+        b = np.zeros((n_filters, oh, ow), dtype=x.dtype)
+    out = np.empty((x.shape[0], n_filters, oh, ow), dtype=x.dtype)
     _k.local2d_forward(_pad(x, padding), w, b, *stride, *dilation, out)
     return out
 
@@ -313,11 +304,10 @@ def local2d_backward(dout, x, w, *, stride=1, padding=0, dilation=1):
     x, w, (oh, ow), stride, padding, dilation = _local_inputs(x, w, stride, padding, dilation)
     dout = as_float_array(dout, "dout", ndim=4)
     _check_dout(dout, (x.shape[0], w.shape[2], oh, ow))
-    dtype = common_float_dtype(dout, x, w)
-    x, w, dout = (a.astype(dtype, copy=False) for a in (x, w, dout))
+    x, w, dout = to_common_float(x, w, dout)
     xp = _pad(x, padding)
     dxp = np.zeros_like(xp)
     dwt = np.zeros_like(w)
-    db = np.zeros((w.shape[2], oh, ow), dtype=dtype)
+    db = np.zeros((w.shape[2], oh, ow), dtype=x.dtype)
     _k.local2d_backward(dout, xp, w, *stride, *dilation, dxp, dwt, db)
     return _unpad(dxp, padding, x.shape), dwt, db

@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from ._validate import as_float_array, as_positive_int, check_choice
-from .signal import _pads, _too_large
+from .signal import _BOUNDARY_NAMES, _MODES, _pads, _too_large
 
 __all__ = ["conv_matrix"]
 
@@ -27,10 +27,11 @@ def _shape(input_shape, ndim):
     return tuple(as_positive_int(n, "input_shape") for n in input_shape)
 
 
-def _axis(n, k, mode, boundary, same_start):
+def _axis(n, k, mode, boundary, one_d):
     """Per axis: source index (out, k) of tap k at output position o, and whether it is
     inside the input. Source indices outside are mapped by the boundary rule."""
-    before, after = _pads(k, mode, same_start)
+    # the padding of correlate1d/correlate2d, 'same' centring included
+    before, after = _pads(k, mode, False, one_d)
     out = n + before + after - k + 1
     src = np.arange(out)[:, None] + np.arange(k)[None, :] - before
     if boundary == "fill":
@@ -94,8 +95,8 @@ def conv_matrix(kernel, input_shape, mode="valid", *, boundary="fill", sparse=Fa
         )
     one_d = kernel.ndim == 1
     shape = _shape(input_shape, kernel.ndim)
-    check_choice(mode, "mode", ("valid", "same", "full"))
-    check_choice(boundary, "boundary", ("fill", "wrap", "symm"))
+    check_choice(mode, "mode", _MODES)
+    check_choice(boundary, "boundary", _BOUNDARY_NAMES)
     if not isinstance(sparse, (bool, np.bool_)):
         raise TypeError(f"`sparse` must be True or False, got {sparse!r}")
     kernel2 = kernel[None] if one_d else kernel
@@ -103,10 +104,8 @@ def conv_matrix(kernel, input_shape, mode="valid", *, boundary="fill", sparse=Fa
     kh, kw = kernel2.shape
     if mode == "valid" and (kh > h or kw > w):
         raise _too_large(shape, kernel.shape, ("input_shape", "kernel"))
-    # 'same' starts where correlate1d/correlate2d start it (see convbook.signal).
-    start = ((kh - 1) // 2, (kw - 1) // 2) if one_d else (kh // 2, kw // 2)
-    src_r, in_r = _axis(h, kh, mode, boundary, start[0])
-    src_c, in_c = _axis(w, kw, mode, boundary, start[1])
+    src_r, in_r = _axis(h, kh, mode, boundary, one_d)
+    src_c, in_c = _axis(w, kw, mode, boundary, one_d)
     oh, ow = src_r.shape[0], src_c.shape[0]
     n_out, n_in = oh * ow, h * w
     nbytes = n_out * n_in * kernel.dtype.itemsize

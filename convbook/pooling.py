@@ -54,7 +54,12 @@ def _out_length(n, k, s, p, ceil_mode, axis):
 
 
 def _geometry(shape, size, stride, padding, ceil_mode, nd):
-    """Checked (size, stride, padding, out) tuples for the last ``nd`` axes."""
+    """Checked geometry of the last ``nd`` axes of an array of ``shape``.
+
+    Returns ``(size, stride, padding, out)`` as (height, width) pairs for the kernels,
+    which see every input as (B, H, W) planes (``_planes``: 1-D pooling is a 1 x size
+    window on a one-row plane), and the output shape of the public function.
+    """
     if nd == 1:
         size = (v.as_positive_int(size, "size"),)
         stride = size if stride is None else (v.as_positive_int(stride, "stride"),)
@@ -67,17 +72,20 @@ def _geometry(shape, size, stride, padding, ceil_mode, nd):
         raise TypeError(f"`ceil_mode` must be True or False, got {ceil_mode!r}")
     for k, p in zip(size, padding):
         if p > k // 2:
-            shown = padding[0] if nd == 1 else padding
+            shown_padding, shown_size = (padding[0], size[0]) if nd == 1 else (padding, size)
             raise ValueError(
-                f"`padding` {shown} is more than half the window `size` "
-                f"{size[0] if nd == 1 else size}: padding must be at most size // 2 "
+                f"`padding` {shown_padding} is more than half the window `size` "
+                f"{shown_size}: padding must be at most size // 2 "
                 f"(here {k // 2}), or a window could hold only padding; "
                 f"lower padding or enlarge size"
             )
     axes = range(-nd, 0)
     out = tuple(_out_length(shape[a], k, s, p, bool(ceil_mode), a)
                 for a, k, s, p in zip(axes, size, stride, padding))
-    return size, stride, padding, out
+    out_shape = shape[:-nd] + out
+    if nd == 1:
+        size, stride, padding, out = (1,) + size, (1,) + stride, (0,) + padding, (1,) + out
+    return size, stride, padding, out, out_shape
 
 
 def _planes(x, nd):
@@ -87,35 +95,29 @@ def _planes(x, nd):
     return x.reshape(-1, x.shape[-2], x.shape[-1])
 
 
-def _as2(nd, t, one):
-    return (one,) + t if nd == 1 else t
-
-
 def _forward(x, size, stride, kind, padding, ceil_mode, return_indices, nd):
     x = v.as_float_array(x, "x", min_ndim=nd)
     v.check_choice(kind, "kind", _KINDS)
-    size, stride, padding, out = _geometry(x.shape, size, stride, padding, ceil_mode, nd)
+    size, stride, padding, out, out_shape = _geometry(x.shape, size, stride, padding,
+                                                      ceil_mode, nd)
     if return_indices and kind != "max":
         raise ValueError(
             f"`return_indices=True` only applies to kind='max' (got kind={kind!r}); "
             f"drop return_indices"
         )
     planes = _planes(x, nd)
-    size2, stride2, pad2, out2 = (_as2(nd, size, 1), _as2(nd, stride, 1),
-                                  _as2(nd, padding, 0), _as2(nd, out, 1))
-    result = np.empty((planes.shape[0],) + out2, x.dtype)
-    out_shape = x.shape[:-nd] + out
+    result = np.empty((planes.shape[0],) + out, x.dtype)
     if return_indices:
         idx = np.empty(result.shape, np.int64)
-        _k.max_indices_regular(planes, *size2, *stride2, *pad2, result, idx)
+        _k.max_indices_regular(planes, *size, *stride, *padding, result, idx)
         return result.reshape(out_shape), idx.reshape(out_shape)
-    if kind == "max" and size2 == stride2 == (2, 2) and pad2 == (0, 0) \
-            and out2[0] * 2 <= planes.shape[1] and out2[1] * 2 <= planes.shape[2]:
+    if kind == "max" and size == stride == (2, 2) and padding == (0, 0) \
+            and out[0] * 2 <= planes.shape[1] and out[1] * 2 <= planes.shape[2]:
         # the everyday 2x2 pool: unrolled kernel, and the least wrapper work (widgets).
         # A ceil-mode last window past the edge takes the general path.
         _k.max_forward_2x2(planes, result)
         return result.reshape(out_shape)
-    _k.pool_regular(planes, *size2, *stride2, *pad2, _CODE[kind], result)
+    _k.pool_regular(planes, *size, *stride, *padding, _CODE[kind], result)
     return result.reshape(out_shape)
 
 
@@ -123,8 +125,8 @@ def _backward(dout, x, size, stride, kind, padding, ceil_mode, indices, nd):
     x = v.as_float_array(x, "x", min_ndim=nd)
     dout = v.as_float_array(dout, "dout", dtype=x.dtype)
     v.check_choice(kind, "kind", _KINDS)
-    size, stride, padding, out = _geometry(x.shape, size, stride, padding, ceil_mode, nd)
-    out_shape = x.shape[:-nd] + out
+    size, stride, padding, out, out_shape = _geometry(x.shape, size, stride, padding,
+                                                      ceil_mode, nd)
     if dout.shape != out_shape:
         raise ValueError(
             f"`dout` has shape {dout.shape}, but pooling `x` of shape {x.shape} with these "
@@ -133,13 +135,11 @@ def _backward(dout, x, size, stride, kind, padding, ceil_mode, indices, nd):
         )
     planes = _planes(x, nd)
     B, H, W = planes.shape
-    size2, stride2, pad2, out2 = (_as2(nd, size, 1), _as2(nd, stride, 1),
-                                  _as2(nd, padding, 0), _as2(nd, out, 1))
-    g = dout.reshape((B,) + out2)
+    g = dout.reshape((B,) + out)
     if kind == "max":
         dx = np.empty((B, H * W), x.dtype)
         if indices is None:
-            _k.max_backward_regular(g, planes, *size2, *stride2, *pad2, dx)
+            _k.max_backward_regular(g, planes, *size, *stride, *padding, dx)
             return dx.reshape(x.shape)
         bad = _k.max_backward(g, _check_indices(indices, out_shape, g.shape), dx)
         if bad:
@@ -155,7 +155,7 @@ def _backward(dout, x, size, stride, kind, padding, ceil_mode, indices, nd):
             f"`indices` only applies to kind='max' (got kind={kind!r}); drop `indices`"
         )
     dx = np.empty((B, H, W), x.dtype)
-    _k.sum_backward_regular(g, planes, *size2, *stride2, *pad2, _CODE[kind], dx)
+    _k.sum_backward_regular(g, planes, *size, *stride, *padding, _CODE[kind], dx)
     return dx.reshape(x.shape)
 
 
@@ -311,11 +311,6 @@ def pool2d_backward(dout, x, size, stride=None, *, kind="max", padding=0, ceil_m
     return _backward(dout, x, size, stride, kind, padding, ceil_mode, indices, 2)
 
 
-def _triangle(k):
-    d = np.arange(k)
-    return 1.0 - np.abs(d - (k - 1) / 2.0) / ((k + 1) / 2.0)
-
-
 def channel_pool(x, group, *, kind="max", axis=1):
     """Pool across groups of ``group`` consecutive channels (maxout; Figure 9.9).
 
@@ -365,8 +360,9 @@ def channel_pool(x, group, *, kind="max", axis=1):
     elif kind == "l2":
         out = np.sqrt((grouped * grouped).sum(axis=red))
     else:
-        t = _triangle(group)
-        t = (t / t.sum()).reshape((group,) + (1,) * (x.ndim - axis - 1))
+        # the normalised triangle the pooling kernels use, for one window of `group` cells
+        t = _k.weight_table(*_k.regular_bounds(group, group, 1, 0, 1), _k.WEIGHTED)[0]
+        t = t.reshape((group,) + (1,) * (x.ndim - axis - 1))
         out = (grouped * t).sum(axis=red)
     return np.ascontiguousarray(out, dtype=x.dtype)
 

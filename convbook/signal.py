@@ -21,12 +21,13 @@ import numbers
 import numpy as np
 
 from ._kernels import signal as _k
-from ._validate import as_float_array, check_choice, common_float_dtype
+from ._validate import as_float_array, check_choice, to_common_float
 
 __all__ = ["correlate1d", "convolve1d", "correlate2d", "convolve2d"]
 
 _MODES = ("valid", "same", "full")
 _BOUNDARIES = {"fill": _k.FILL, "wrap": _k.WRAP, "symm": _k.SYMM}
+_BOUNDARY_NAMES = tuple(_BOUNDARIES)
 
 
 def _check_fillvalue(fillvalue):
@@ -53,16 +54,20 @@ def _check_fillvalue(fillvalue):
     return fillvalue
 
 
-def _pads(size, mode, same_start):
-    """(before, after) padding of one axis so that a valid correlation gives ``mode``.
+def _pads(size, mode, flip, one_d):
+    """(before, after) padding of one axis, for a kernel of length ``size``, so that a
+    'valid' correlation of the padded input gives ``mode``.
 
-    ``same_start`` is where SciPy's 'same' output starts inside the 'full' one.
+    'same' is SciPy's centred window of the 'full' output. For an even kernel the half
+    sample falls differently: correlate2d starts it at size // 2, while convolve2d
+    (``flip``) and the 1-D functions (``one_d``) start it at (size - 1) // 2.
     """
     if mode == "valid":
         return 0, 0
     if mode == "full":
         return size - 1, size - 1
-    return size - 1 - same_start, same_start
+    start = (size - 1) // 2 if flip or one_d else size // 2
+    return size - 1 - start, start
 
 
 def _too_large(image_shape, kernel_shape, names):
@@ -76,11 +81,8 @@ def _too_large(image_shape, kernel_shape, names):
 
 def _run(image, kernel, mode, boundary, fillvalue, flip, one_d, names):
     """Shared body of the four public functions; ``image``/``kernel`` are 2-D floats."""
-    dtype = common_float_dtype(image, kernel)
-    if image.dtype != dtype:
-        image = image.astype(dtype)
-    if kernel.dtype != dtype:
-        kernel = kernel.astype(dtype)
+    image, kernel = to_common_float(image, kernel)
+    dtype = image.dtype
     if flip:
         kernel = np.ascontiguousarray(kernel[::-1, ::-1])
     h, w = image.shape
@@ -92,15 +94,8 @@ def _run(image, kernel, mode, boundary, fillvalue, flip, one_d, names):
         out = np.empty((h - kh + 1, w - kw + 1), dtype)
         _k.correlate2d(image, kernel, 0, 0, 0.0, out)
         return out
-    # Where SciPy's 'same' output starts inside the 'full' one. It is centred, but for an
-    # even kernel the half sample falls differently: correlate2d starts at k // 2, while
-    # convolve2d and the 1-D functions start at (k - 1) // 2.
-    if flip or one_d:
-        start = ((kh - 1) // 2, (kw - 1) // 2)
-    else:
-        start = (kh // 2, kw // 2)
-    top, bottom = _pads(kh, mode, start[0])
-    left, right = _pads(kw, mode, start[1])
+    top, bottom = _pads(kh, mode, flip, one_d)
+    left, right = _pads(kw, mode, flip, one_d)
     out = np.empty((h + top + bottom - kh + 1, w + left + right - kw + 1), dtype)
     if boundary == "fill":
         # The kernel reads the fill value itself: no padded copy of the image.
@@ -115,7 +110,7 @@ def _run2d(image, kernel, mode, boundary, fillvalue, flip):
     image = as_float_array(image, "image", ndim=2)
     kernel = as_float_array(kernel, "kernel", ndim=2)
     check_choice(mode, "mode", _MODES)
-    check_choice(boundary, "boundary", tuple(_BOUNDARIES))
+    check_choice(boundary, "boundary", _BOUNDARY_NAMES)
     fillvalue = _check_fillvalue(fillvalue)
     return _run(image, kernel, mode, boundary, fillvalue, flip, False, ("image", "kernel"))
 

@@ -152,10 +152,10 @@ def test_one_dimensional_layers():
     (lambda: cb.conv_output_size(5, 3, padding=-1), "`padding` must be zero or a positive"),
     (lambda: cb.conv_output_size(5, 3, stride=1.5), "`stride` must be an integer"),
     (lambda: cb.conv_output_size(5, 3, stride=True), "`stride` must be an integer"),
-    (lambda: cb.conv_output_size(2, 5), "use a smaller k or more padding"),
-    (lambda: cb.receptive_field([(3,)]), r"layers\[0\]"),
+    (lambda: cb.conv_output_size(2, 5), r"`k`=5 .* only 2 \(`n`=2.*use a smaller k or more padding"),
+    (lambda: cb.receptive_field([(3,)]), r"layers\[0\].*got \(3,\); e\.g\. \(3, 1\)"),
     (lambda: cb.receptive_field([(3, 0)]), r"layers\[0\] stride"),
-    (lambda: cb.receptive_field(3), "sequence of"),
+    (lambda: cb.receptive_field(3), r"sequence of .*got 3; e\.g\."),
     (lambda: cb.conv_layer_cost((5, 5), (3, 3), stride=(1, 2, 3)), "pair"),
     (lambda: cb.dense_layer_cost(0, 3), "`n_in`"),
 ])

@@ -210,11 +210,29 @@ def test_check_function_all_pass(capsys):
     assert ok and capsys.readouterr().out.strip() == "PASS  flip: exact on all 2 cases"
 
 
+def test_check_function_approximate_reports_the_worst_case(capsys):
+    # off by 2e-13, then 3e-13 at index [1], then 1e-13, then exact: the verdict names the
+    # worst case, which is neither the first nor the last
+    cases = [(np.array([2.0]),), (np.array([1.0, 3.0]),), (np.array([1.0]),), (np.zeros(2),)]
+    ok = check_function(lambda x: x + 1e-13 * x, lambda x: x, cases, name="scale")
+    out = capsys.readouterr().out.strip()
+    assert ok and out == ("PASS  scale: approximately equal on all 4 cases "
+                          "(largest difference 3e-13 at index [1])")
+
+
 def test_check_function_reports_first_failing_case(capsys):
     cases = [(np.ones((2, 2)),), (np.arange(4.0).reshape(2, 2),)]
     ok = check_function(lambda k: k.T, lambda k: np.rot90(k, 2), cases, name="flip")
     out = capsys.readouterr().out.strip()
     assert not ok and out.startswith("FAIL  flip: wrong values") and "on case 2 of 2 (arguments (2, 2))" in out
+
+
+def test_check_function_reports_the_failure_for_ragged_arguments(capsys):
+    # a ragged list has no shape: the verdict still says what the learner's code did
+    ok = check_function(lambda k: 1 / 0, lambda k: 0.0, [([[1, 2], [3]],)], name="f")
+    out = capsys.readouterr().out.strip()
+    assert not ok and out == ("FAIL  f: your code raised ZeroDivisionError: division by zero "
+                              "on case 1 of 1 (arguments a ragged list of length 2)")
 
 
 def test_check_function_stub_and_broken_reference(capsys):

@@ -47,4 +47,6 @@ def test_import_loads_no_heavy_modules():
 def test_lazy_submodules_load_on_first_use():
     import convbook
 
-    assert convbook.check.__name__ == "convbook.check"
+    for name in convbook._LAZY_MODULES:  # every lazy name must import
+        assert getattr(convbook, name).__name__ == f"convbook.{name}"
+    assert not hasattr(convbook, "no_such_module")  # AttributeError, as hasattr expects

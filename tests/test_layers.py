@@ -140,28 +140,19 @@ FD_CASES = [
 ]
 
 
+@pytest.mark.parametrize("layer, arrays, seed", [("conv2d", _conv_arrays, 1),
+                                                 ("local2d", _local_arrays, 2)],
+                         ids=["conv2d", "local2d"])
 @pytest.mark.parametrize("case", FD_CASES)
-def test_conv2d_backward_finite_differences(case):
-    case = dict(case, dtype=np.float64, seed=1, bias=True)
-    x, w, b, dout = _conv_arrays(case)
+def test_backward_finite_differences(layer, arrays, seed, case):
+    forward, backward = getattr(cb, layer), getattr(cb, layer + "_backward")
+    case = dict(case, dtype=np.float64, seed=seed, bias=True)
+    x, w, b, dout = arrays(case)
 
     def loss():
-        return np.sum(cb.conv2d(x, w, b, **_hp(case)) * dout)
+        return np.sum(forward(x, w, b, **_hp(case)) * dout)
 
-    dx, dw, db = cb.conv2d_backward(dout, x, w, **_hp(case))
-    for name, got, array in (("dx", dx, x), ("dw", dw, w), ("db", db, b)):
-        np.testing.assert_allclose(got, _numeric_grad(loss, array), rtol=1e-6, atol=1e-7, err_msg=name)
-
-
-@pytest.mark.parametrize("case", FD_CASES)
-def test_local2d_backward_finite_differences(case):
-    case = dict(case, dtype=np.float64, seed=2, bias=True)
-    x, w, b, dout = _local_arrays(case)
-
-    def loss():
-        return np.sum(cb.local2d(x, w, b, **_hp(case)) * dout)
-
-    dx, dw, db = cb.local2d_backward(dout, x, w, **_hp(case))
+    dx, dw, db = backward(dout, x, w, **_hp(case))
     for name, got, array in (("dx", dx, x), ("dw", dw, w), ("db", db, b)):
         np.testing.assert_allclose(got, _numeric_grad(loss, array), rtol=1e-6, atol=1e-7, err_msg=name)
 

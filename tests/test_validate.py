@@ -10,6 +10,7 @@ from convbook._validate import (
     as_positive_int,
     check_choice,
     common_float_dtype,
+    to_common_float,
 )
 
 
@@ -54,6 +55,17 @@ def test_common_float_dtype():
     f32, f64 = np.ones(1, np.float32), np.ones(1)
     assert common_float_dtype(f32, f32) == np.float32
     assert common_float_dtype(f32, f64) == np.float64
+    assert common_float_dtype(f32, None) == np.float32  # an absent bias does not count
+
+
+def test_to_common_float_casts_only_what_differs():
+    f32, f64 = np.ones((2, 3), np.float32), np.ones(3)
+    a, b, c = to_common_float(f32, f64, None)
+    assert a.dtype == b.dtype == np.float64 and c is None
+    assert a.flags.c_contiguous and np.array_equal(a, f32)
+    assert b is f64  # already float64: no copy
+    a, b = to_common_float(f32, f32)
+    assert a is f32 and b is f32
 
 
 def test_integers_and_pairs():
