@@ -73,6 +73,16 @@ def _compute_only(fn, calls):
     return statistics.median(samples)
 
 
+def _full_draws(app, repeats=5):
+    """(median, max, count) of redrawing the whole figure: what an update avoids."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        app.figure.canvas.draw()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), max(times), repeats
+
+
 def main():
     import convbook as cb
     from convbook.widgets.flip import flip_state
@@ -86,13 +96,7 @@ def main():
     cb.widgets.flip_demo()
     print(f"  {'build + first render, second app':<44} {format_seconds(time.perf_counter() - start)}")
     app.controls["mode"].value = "full"  # the largest of the three per-mode figures
-    full = []
-    for _ in range(5):
-        start = time.perf_counter()
-        app.figure.canvas.draw()
-        full.append(time.perf_counter() - start)
-    _line("a full draw ('full' mode), for comparison", (statistics.median(full), max(full), 5),
-          judge=False)
+    _line("a full draw ('full' mode), for comparison", _full_draws(app), judge=False)
     all_positions = []
     for operation in ("convolution", "cross-correlation"):
         for mode in ("valid", "same", "full"):
@@ -120,13 +124,7 @@ def main():
     _line("t sweep 0..59", _sweep(app, "t", list(range(60)), repeats=2))
     decays = list(app.controls["decay"].options)
     _line("decay change", _sweep(app, "decay", decays[1:] + decays[:1], repeats=2))
-    full = []
-    for _ in range(5):
-        start = time.perf_counter()
-        app.figure.canvas.draw()
-        full.append(time.perf_counter() - start)
-    _line("a full draw, for comparison (not an update)", (statistics.median(full), max(full), 5),
-          judge=False)
+    _line("a full draw, for comparison (not an update)", _full_draws(app), judge=False)
     calls = [dict(t=t) for t in range(60)]
     print(f"  {'of which the state (sliding_state) alone':<44} median "
           f"{format_seconds(_compute_only(sliding_state, calls))}")
