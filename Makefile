@@ -27,10 +27,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
-# A chapter's source is tools/build_<chapter>.py: rebuild every chapter, then execute them.
+# A chapter's source is chapters/09.N-<name>.md (MyST): sync each .ipynb with it, then
+# execute the notebooks in place (jupytext keeps the outputs of unchanged cells meanwhile).
 notebooks: $(STAMP)
-	for builder in tools/build_*.py; do $(PY) $$builder || exit 1; done
-	$(PY) tools/execute_notebooks.py chapters/*.ipynb
+	$(VENV)/bin/jupytext --sync chapters/09.*.md
+	$(PY) tools/execute_notebooks.py chapters/09.*.ipynb
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,6 +1,7 @@
-"""The stored chapter notebooks: hygiene, and the exercises' hidden solutions.
+"""The chapters: each MyST source in step with its executed notebook, hygiene, and the
+exercises' hidden solutions.
 
-Strict nbval (`make test`) checks their outputs; these tests check what nbval cannot.
+Strict nbval (`make test`) checks the stored outputs; these tests check what nbval cannot.
 """
 
 import contextlib
@@ -9,13 +10,15 @@ import io
 import pathlib
 import re
 
+import jupytext
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook, new_output
+from jupytext.compare import NotebookDifference, compare_notebooks
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-BUILDERS = sorted((ROOT / "tools").glob("build_*.py"))
+SOURCES = sorted((ROOT / "chapters").glob("09.*.md"))
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
 
 def _load(path):
@@ -28,17 +31,32 @@ def _load(path):
 execute_notebooks = _load(ROOT / "tools" / "execute_notebooks.py")
 
 
-@pytest.mark.parametrize("builder", BUILDERS, ids=[b.name for b in BUILDERS])
-def test_stored_notebook_matches_its_builder(builder):
-    """The builder is the source: a cell edited only in the .ipynb would be lost on rebuild."""
-    module = _load(builder)
-    stored = nbformat.read(module.OUT, as_version=4).cells
-    expected = [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in module.cells]
-    assert [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in stored] == expected, (
-        f"{module.OUT.name} differs from {builder.name}: edit the builder, then `make notebooks`")
+def test_every_notebook_has_its_myst_source():
+    assert SOURCES, "no chapter sources found in chapters/"
+    assert [p.with_suffix(".md") for p in NOTEBOOKS] == SOURCES
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
+@pytest.mark.parametrize("source", SOURCES, ids=[p.name for p in SOURCES])
+def test_notebook_is_in_step_with_its_source(source):
+    """Same cells, sources and metadata: an edit on one side only would be lost."""
+    try:
+        compare_notebooks(jupytext.read(source),
+                          nbformat.read(source.with_suffix(".ipynb"), as_version=4),
+                          fmt="md:myst")
+    except NotebookDifference as difference:
+        pytest.fail(f"{source.name} and its .ipynb have drifted apart; run `make notebooks`.\n"
+                    f"{difference}")
+
+
+def test_the_pair_check_catches_a_one_sided_edit():
+    nb = new_notebook(cells=[new_markdown_cell("# A"), new_code_cell("x = 1")])
+    text = jupytext.writes(nb, fmt="md:myst")
+    nb.cells[1].source = "x = 2"
+    with pytest.raises(NotebookDifference):
+        compare_notebooks(jupytext.reads(text, fmt="md:myst"), nb, fmt="md:myst")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_stored_notebooks_are_executed_in_order_without_widget_state(path):
     assert execute_notebooks.hygiene_problems(nbformat.read(path, as_version=4)) == []
 
@@ -57,30 +75,59 @@ def test_hygiene_catches_unexecuted_cells_and_widget_state():
     assert tools.hygiene_problems(cleaned) == [] and cleaned.cells[1].outputs == []
 
 
-# The hidden solutions of the chapter 9.1 exercises pass their own checkers ----------------
+# Every exercise's hidden solution passes its own checker ------------------------------------
 
+# An exercise stub: a function whose body is only `raise NotImplementedError`.
 STUB = re.compile(r"def \w+\([^)]*\):\n\s+raise NotImplementedError\n")
+SOLUTION = re.compile(r"<summary>Solution.*?```python\n(.*?)```", re.S)
 
 
-def test_chapter_9_1_solutions_pass_their_checkers():
+def run_with_solutions(cells):
+    """Run a chapter's code cells in order; after each exercise cell, paste its solution
+    (the next markdown cell's folded code) over the stub and run the checker alone.
+
+    Returns (number of stubs, the checkers' printed verdicts).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    nb = nbformat.read(ROOT / "chapters" / "09.1-convolution.ipynb", as_version=4)
-    namespace, verdicts, previous = {}, [], None
+    namespace, verdicts, stubs, pending = {}, [], 0, None
     with contextlib.redirect_stdout(io.StringIO()):
-        for cell in nb.cells:
+        for cell in cells:
             if cell.cell_type == "code":
-                source = "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
+                source = "\n".join(line for line in cell.source.splitlines()
+                                   if not line.startswith("%"))
                 exec(compile(source, "<notebook cell>", "exec"), namespace)
                 plt.close("all")
-                previous = source
-            elif "<summary>Solution" in cell.source and previous and STUB.search(previous):
-                exec(re.search(r"```python\n(.*?)```", cell.source, re.S).group(1), namespace)
+                pending = source if STUB.search(source) else None
+                stubs += bool(pending)
+            elif pending and SOLUTION.search(cell.source):
+                exec(SOLUTION.search(cell.source).group(1), namespace)
                 with contextlib.redirect_stdout(io.StringIO()) as out:
-                    exec(STUB.sub("", previous), namespace)      # the checker call alone
+                    exec(STUB.sub("", pending), namespace)  # the checker call, solution in place
                 verdicts.append(out.getvalue())
-    assert len(verdicts) >= 3
-    assert all(v.startswith("PASS") for v in verdicts), verdicts
+                pending = None
+    return stubs, verdicts
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[p.name for p in SOURCES])
+def test_every_exercise_solution_passes_its_checker(source):
+    stubs, verdicts = run_with_solutions(jupytext.read(source).cells)
+    assert stubs > 0, f"{source.name} has no exercises"
+    assert len(verdicts) == stubs, f"{stubs} exercises but {len(verdicts)} solutions ran"
+    failing = [v for v in verdicts if not v.startswith("PASS")]
+    assert not failing, failing
+
+
+def test_a_wrong_solution_is_caught():
+    cells = [
+        new_code_cell("import convbook as cb"),
+        new_code_cell("def double(x):\n    raise NotImplementedError\n\n\n"
+                      "ok = cb.check.check_function(double, lambda x: 2 * x, [(1.0,), (3.0,)])"),
+        new_markdown_cell("<details><summary>Solution</summary>\n\n```python\n"
+                          "def double(x):\n    return x + 1\n```\n</details>"),
+    ]
+    stubs, verdicts = run_with_solutions(cells)
+    assert stubs == 1 and len(verdicts) == 1 and verdicts[0].startswith("FAIL")
