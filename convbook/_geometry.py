@@ -12,8 +12,8 @@ Every module that slides a window (``signal``, ``matrices``, ``layers``, ``pooli
 Plain ints in, plain ints out: callers validate their arguments first.
 """
 
-__all__ = ["MODES", "BOUNDARIES", "BOUNDARY_ALIASES", "canonical_boundary", "mode_padding",
-           "mode_output_length", "output_length", "check_window_fits"]
+__all__ = ["MODES", "BOUNDARIES", "BOUNDARY_ALIASES", "BOUNDARY_NAMES", "canonical_boundary",
+           "mode_padding", "mode_output_length", "output_length", "check_window_fits"]
 
 #: SciPy's modes for single-channel correlation and convolution.
 MODES = ("valid", "same", "full")
@@ -21,6 +21,8 @@ MODES = ("valid", "same", "full")
 #: SciPy's border rules, with their long names as SciPy spells them.
 BOUNDARIES = ("fill", "wrap", "symm")
 BOUNDARY_ALIASES = {"circular": "wrap", "symmetric": "symm"}
+#: Every name ``scipy.signal.correlate2d`` accepts for ``boundary``: what an error lists.
+BOUNDARY_NAMES = BOUNDARIES + tuple(BOUNDARY_ALIASES)
 
 
 def canonical_boundary(boundary):
@@ -61,28 +63,45 @@ def mode_output_length(n, k, mode):
     return n + before + after - k + 1
 
 
-def output_length(n, span, stride=1, padding=0, ceil_mode=False):
+def output_length(n, span, stride=1, padding=0, ceil_mode=False, names=None):
     """Output length of a strided window: ``floor((n + 2 p - span) / s) + 1``.
 
-    ``span = dilation * (k - 1) + 1`` is the window's extent; it must fit the padded input
-    (:func:`check_window_fits`). With ``ceil_mode`` the division rounds up, but a window
-    that would start in the right padding is dropped (torch's rule).
+    ``span = dilation * (k - 1) + 1`` is the window's extent. With ``ceil_mode`` the
+    division rounds up, but a window that would start in the right padding is dropped
+    (torch's rule).
+
+    The window must fit the padded input; when it does not, :func:`check_window_fits`
+    raises, worded with ``names = (window, input, axis, fix)``, the caller's own
+    argument names and remedy (generic words without them). Checking here costs the
+    callers that need a length one int comparison and no extra call.
 
     >>> output_length(320, 2), output_length(6, 3, 2), output_length(6, 3, 2, ceil_mode=True)
     (319, 2, 3)
+    >>> output_length(3, 4, names=("size", "x", "axis -1", "use a smaller size"))
+    Traceback (most recent call last):
+    ...
+    ValueError: `size` spans 4 cells along axis -1 but `x` has only 3; use a smaller size
     """
     room = n + 2 * padding - span
+    if room < 0:
+        window, input, axis, fix = names or ("window", "input", "", _GENERIC_FIX)
+        check_window_fits(n, span, padding, window=window, input=input, axis=axis, fix=fix)
     if not ceil_mode:
         return room // stride + 1
     return min(-(-room // stride) + 1, -(-(n + padding) // stride))  # starts < n + padding
+
+
+_GENERIC_FIX = "use a smaller window, or more padding"
 
 
 def check_window_fits(n, span, padding=0, *, window, input, axis="", fix):
     """Raise a ValueError unless a window of ``span`` cells fits ``n + 2 * padding`` cells.
 
     ``window`` and ``input`` are the caller's own argument names (e.g. ``"kernel"`` and
-    ``"image"``, or ``"size"`` and ``"x"``), ``axis`` says which axis (e.g. ``"height"``)
-    and ``fix`` is the remedy offered at the end of the message.
+    ``"image"``, or ``"size"`` and ``"x"``), ``axis`` says which axis (e.g. ``"height"``
+    or ``"axis -1"``; empty for 1-D input) and ``fix`` is the remedy offered at the end
+    of the message. Callers on a hot path reach it through :func:`output_length`, or
+    guard the call with their own comparison so that success costs no call.
 
     >>> check_window_fits(3, 5, window="k", input="x", fix="use mode='full'")
     Traceback (most recent call last):
@@ -92,7 +111,7 @@ def check_window_fits(n, span, padding=0, *, window, input, axis="", fix):
     room = n + 2 * padding
     if span <= room:
         return
-    along = f" in {axis}" if axis else ""
+    along = f" along {axis}" if axis else ""
     padded = f"the padded `{input}`" if padding else f"`{input}`"
     detail = f" ({n} + 2 * padding {padding})" if padding else ""
     raise ValueError(f"`{window}` spans {span} cells{along} but {padded} has only "

@@ -9,6 +9,7 @@ import math
 import numbers
 from typing import NamedTuple
 
+from ._geometry import output_length
 from ._validate import _describe, as_int_pair, as_nonnegative_int, as_positive_int
 
 __all__ = [
@@ -19,6 +20,10 @@ __all__ = [
     "local_layer_cost",
     "conv_layer_cost",
 ]
+
+
+# How output_length words the error when the dilated kernel outgrows the padded input
+_NAMES = ("k", "n", "", "use a smaller k or dilation, or more padding")
 
 
 def conv_output_size(n, k, *, stride=1, padding=0, dilation=1, ceil_mode=False):
@@ -41,23 +46,7 @@ def conv_output_size(n, k, *, stride=1, padding=0, dilation=1, ceil_mode=False):
     stride = as_positive_int(stride, "stride")
     padding = as_nonnegative_int(padding, "padding")
     dilation = as_positive_int(dilation, "dilation")
-    span = dilation * (k - 1) + 1
-    if span > n + 2 * padding:
-        raise ValueError(
-            f"`k`={k} with `dilation`={dilation} spans {span} cells, but the padded input "
-            f"has only {n + 2 * padding} (`n`={n}, `padding`={padding}); "
-            f"use a smaller k or more padding"
-        )
-    return output_length(n, span, stride, padding, ceil_mode)
-
-
-def output_length(n, span, stride, padding, ceil_mode=False):
-    """The output-size equation of ``conv_output_size`` on checked ints, for wrappers that
-    have validated already. ``span = dilation * (k - 1) + 1 <= n + 2 * padding``."""
-    room = n + 2 * padding - span
-    if not ceil_mode:
-        return room // stride + 1
-    return min(-(-room // stride) + 1, -(-(n + padding) // stride))  # starts < n + padding
+    return output_length(n, dilation * (k - 1) + 1, stride, padding, ceil_mode, _NAMES)
 
 
 def _as_layer(layer, index):

@@ -13,8 +13,8 @@ Output size along each axis (H shown; W is the same with the second entry of eac
 
 import numpy as np
 
+from ._geometry import output_length
 from ._kernels import layers as _k
-from .arithmetic import output_length
 from ._validate import as_float_array, as_int_pair, to_common_float
 
 __all__ = ["conv2d", "conv2d_backward", "local2d", "local2d_backward"]
@@ -28,21 +28,16 @@ def _hyper(stride, padding, dilation):
     )
 
 
+# How output_length words the error when the kernel outgrows the padded input
+_FIX = "use a smaller kernel or dilation, or more padding"
+_NAMES_H, _NAMES_W = (("w", "x", axis, _FIX) for axis in ("height", "width"))
+
+
 def _output_size(x_shape, kernel_hw, stride, padding, dilation):
     """(OH, OW) of a layer, or a ValueError when the dilated kernel outgrows the padded input."""
-    out = []
-    for axis, name in enumerate(("height", "width")):
-        n, k = x_shape[2 + axis], kernel_hw[axis]
-        s, p, d = stride[axis], padding[axis], dilation[axis]
-        span = d * (k - 1) + 1
-        if span > n + 2 * p:
-            raise ValueError(
-                f"the kernel of `w` spans {span} input {name} cells (k={k}, "
-                f"dilation={d}) but the padded input `x` has only {n + 2 * p} "
-                f"({name} {n}, padding={p}); use a smaller kernel or dilation, or more padding"
-            )
-        out.append(output_length(n, span, s, p))
-    return tuple(out)
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel_hw, stride, padding, dilation
+    return (output_length(x_shape[2], dh * (kh - 1) + 1, sh, ph, False, _NAMES_H),
+            output_length(x_shape[3], dw * (kw - 1) + 1, sw, pw, False, _NAMES_W))
 
 
 def _pad(x, padding):

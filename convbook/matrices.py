@@ -6,8 +6,9 @@ import numbers
 
 import numpy as np
 
+from ._geometry import (BOUNDARY_NAMES, MODES, canonical_boundary, check_window_fits,
+                        mode_output_length, mode_padding)
 from ._validate import as_float_array, as_positive_int, check_choice
-from .signal import _BOUNDARY_NAMES, _MODES, _pads, _too_large
 
 __all__ = ["conv_matrix"]
 
@@ -29,10 +30,11 @@ def _shape(input_shape, ndim):
 
 def _axis(n, k, mode, boundary, one_d):
     """Per axis: source index (out, k) of tap k at output position o, and whether it is
-    inside the input. Source indices outside are mapped by the boundary rule."""
+    inside the input. Source indices outside are mapped by the boundary rule (canonical
+    name: 'fill', 'wrap' or 'symm')."""
     # the padding of correlate1d/correlate2d, 'same' centring included
-    before, after = _pads(k, mode, False, one_d)
-    out = n + before + after - k + 1
+    before, _ = mode_padding(k, mode, one_d=one_d)
+    out = mode_output_length(n, k, mode)
     src = np.arange(out)[:, None] + np.arange(k)[None, :] - before
     if boundary == "fill":
         inside = (src >= 0) & (src < n)
@@ -49,8 +51,8 @@ def conv_matrix(kernel, input_shape, mode="valid", *, boundary="fill", sparse=Fa
     Section 9.1 of the DL book: a discrete convolution is multiplication by a matrix
     whose entries are tied (copies of the kernel) and mostly zero. With a zero border
     ('fill') M is Toeplitz in 1-D and doubly block Toeplitz in 2-D; with a circular
-    border (``boundary='wrap'``, ``mode='same'``) it is circulant, doubly block
-    circulant in 2-D, which is the case the book's "doubly block circulant" describes.
+    border (``boundary='wrap'``, alias ``'circular'``, and ``mode='same'``) it is
+    circulant, doubly block circulant in 2-D, which is the case the book's "doubly block circulant" describes.
     'symm' (mirrored border) works too. Every matrix row holds one output's window;
     each tap that lands on the input is a stored entry (a zero weight is stored as an
     explicit zero); taps that land in a 'wrap'/'symm' border on the same input pixel are
@@ -66,8 +68,8 @@ def conv_matrix(kernel, input_shape, mode="valid", *, boundary="fill", sparse=Fa
         'fill'), 2-D with a 2-D kernel (matches ``correlate2d``).
     mode : {'valid', 'same', 'full'}
         As in ``correlate1d``/``correlate2d``, including their 'same' centring.
-    boundary : {'fill', 'wrap', 'symm'}
-        Border rule, as in ``correlate2d``.
+    boundary : {'fill', 'wrap', 'symm', 'circular', 'symmetric'}
+        Border rule, as in ``correlate2d`` ('circular' is 'wrap', 'symmetric' is 'symm').
     sparse : bool
         Return a ``scipy.sparse.csr_array`` instead of a dense ndarray. Needed for
         large inputs: a dense request above 1 GiB raises ValueError.
@@ -95,15 +97,19 @@ def conv_matrix(kernel, input_shape, mode="valid", *, boundary="fill", sparse=Fa
         )
     one_d = kernel.ndim == 1
     shape = _shape(input_shape, kernel.ndim)
-    check_choice(mode, "mode", _MODES)
-    check_choice(boundary, "boundary", _BOUNDARY_NAMES)
+    check_choice(mode, "mode", MODES)
+    boundary = canonical_boundary(check_choice(boundary, "boundary", BOUNDARY_NAMES))
     if not isinstance(sparse, (bool, np.bool_)):
         raise TypeError(f"`sparse` must be True or False, got {sparse!r}")
     kernel2 = kernel[None] if one_d else kernel
     h, w = (1,) + shape if one_d else shape
     kh, kw = kernel2.shape
-    if mode == "valid" and (kh > h or kw > w):
-        raise _too_large(shape, kernel.shape, ("input_shape", "kernel"))
+    if mode == "valid":
+        axes = ("",) if one_d else ("height", "width")
+        for axis, n, k in zip(axes, shape, kernel.shape):
+            check_window_fits(n, k, window="kernel", input="input_shape", axis=axis,
+                              fix="mode='valid' would leave no output: use mode='full' "
+                                  "(or 'same'), or a larger input_shape")
     src_r, in_r = _axis(h, kh, mode, boundary, one_d)
     src_c, in_c = _axis(w, kw, mode, boundary, one_d)
     oh, ow = src_r.shape[0], src_c.shape[0]

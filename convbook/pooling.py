@@ -29,7 +29,7 @@ Conventions shared by every function here (they match torch where torch has the 
 import numpy as np
 
 from . import _validate as v
-from .arithmetic import output_length
+from ._geometry import output_length
 from ._kernels import pooling as _k
 
 __all__ = ["pool1d", "pool1d_backward", "pool2d", "pool2d_backward",
@@ -41,16 +41,9 @@ _CODE = {"max": _k.MAX, "avg": _k.AVG, "l2": _k.L2, "weighted": _k.WEIGHTED}
 
 # --- argument handling --------------------------------------------------------------
 
-def _out_length(n, k, s, p, ceil_mode, axis):
-    """torch's output length; raises when the window does not fit the padded input."""
-    span = n + 2 * p - k
-    if span < 0:
-        raise ValueError(
-            f"`size` {k} is larger than the padded input along axis {axis} "
-            f"(length {n} + 2*padding {p} = {n + 2 * p}); use size <= {n + 2 * p}, "
-            f"or pad more (padding may be up to size // 2)"
-        )
-    return output_length(n, k, s, p, ceil_mode)
+# How output_length words the error when a window outgrows the padded input, per axis
+_FIX = "use a smaller size, or pad more (padding may be up to size // 2)"
+_NAMES = {axis: ("size", "x", f"axis {axis}", _FIX) for axis in (-2, -1)}
 
 
 def _geometry(shape, size, stride, padding, ceil_mode, nd):
@@ -80,7 +73,7 @@ def _geometry(shape, size, stride, padding, ceil_mode, nd):
                 f"lower padding or enlarge size"
             )
     axes = range(-nd, 0)
-    out = tuple(_out_length(shape[a], k, s, p, bool(ceil_mode), a)
+    out = tuple(output_length(shape[a], k, s, p, bool(ceil_mode), _NAMES[a])
                 for a, k, s, p in zip(axes, size, stride, padding))
     out_shape = shape[:-nd] + out
     if nd == 1:

@@ -20,14 +20,19 @@ import numbers
 
 import numpy as np
 
+from ._geometry import BOUNDARY_ALIASES, BOUNDARY_NAMES, MODES, check_window_fits, mode_padding
 from ._kernels import signal as _k
 from ._validate import as_float_array, check_choice, to_common_float
 
 __all__ = ["correlate1d", "convolve1d", "correlate2d", "convolve2d"]
 
-_MODES = ("valid", "same", "full")
-_BOUNDARIES = {"fill": _k.FILL, "wrap": _k.WRAP, "symm": _k.SYMM}
-_BOUNDARY_NAMES = tuple(_BOUNDARIES)
+# The kernels' border codes under every name SciPy accepts ('circular' is 'wrap',
+# 'symmetric' is 'symm'): one dict lookup, no renaming step on the hot path.
+_BOUNDARY_CODES = {"fill": _k.FILL, "wrap": _k.WRAP, "symm": _k.SYMM}
+_BOUNDARY_CODES.update({alias: _BOUNDARY_CODES[name] for alias, name in BOUNDARY_ALIASES.items()})
+
+_VALID_FIX = ("mode='valid' would leave no output: use mode='full' (or 'same'), or swap "
+              "the arguments (SciPy swaps them silently, convbook does not)")
 
 
 def _check_fillvalue(fillvalue):
@@ -54,29 +59,14 @@ def _check_fillvalue(fillvalue):
     return fillvalue
 
 
-def _pads(size, mode, flip, one_d):
-    """(before, after) padding of one axis, for a kernel of length ``size``, so that a
-    'valid' correlation of the padded input gives ``mode``.
-
-    'same' is SciPy's centred window of the 'full' output. For an even kernel the half
-    sample falls differently: correlate2d starts it at size // 2, while convolve2d
-    (``flip``) and the 1-D functions (``one_d``) start it at (size - 1) // 2.
-    """
-    if mode == "valid":
-        return 0, 0
-    if mode == "full":
-        return size - 1, size - 1
-    start = (size - 1) // 2 if flip or one_d else size // 2
-    return size - 1 - start, start
-
-
-def _too_large(image_shape, kernel_shape, names):
+def _check_fits(image_shape, kernel_shape, names, one_d):
+    """Raise the 'valid'-mode error for the first axis where the kernel outgrows the image."""
     image_name, kernel_name = names
-    return ValueError(
-        f"`{kernel_name}` has shape {kernel_shape}, larger than `{image_name}` "
-        f"{image_shape} in mode='valid', which would leave no output; use mode='full' "
-        f"(or 'same'), or swap the arguments (SciPy swaps them silently, convbook does not)"
-    )
+    axes = (("", image_shape[1], kernel_shape[1]),) if one_d else (
+        ("height", image_shape[0], kernel_shape[0]), ("width", image_shape[1], kernel_shape[1]))
+    for axis, n, k in axes:
+        check_window_fits(n, k, window=kernel_name, input=image_name, axis=axis,
+                          fix=_VALID_FIX)
 
 
 def _run(image, kernel, mode, boundary, fillvalue, flip, one_d, names):
@@ -88,29 +78,28 @@ def _run(image, kernel, mode, boundary, fillvalue, flip, one_d, names):
     h, w = image.shape
     kh, kw = kernel.shape
     if mode == "valid":
-        if kh > h or kw > w:
-            shapes = (image.shape, kernel.shape) if not one_d else ((w,), (kw,))
-            raise _too_large(*shapes, names)
+        if kh > h or kw > w:  # the hot path pays two comparisons; _geometry words the error
+            _check_fits(image.shape, kernel.shape, names, one_d)
         out = np.empty((h - kh + 1, w - kw + 1), dtype)
         _k.correlate2d(image, kernel, 0, 0, 0.0, out)
         return out
-    top, bottom = _pads(kh, mode, flip, one_d)
-    left, right = _pads(kw, mode, flip, one_d)
+    top, bottom = mode_padding(kh, mode, flipped=flip, one_d=one_d)
+    left, right = mode_padding(kw, mode, flipped=flip, one_d=one_d)
     out = np.empty((h + top + bottom - kh + 1, w + left + right - kw + 1), dtype)
     if boundary == "fill":
         # The kernel reads the fill value itself: no padded copy of the image.
         _k.correlate2d(image, kernel, top, left, fillvalue, out)
     else:
         padded = np.empty((h + top + bottom, w + left + right), dtype)
-        _k.pad_correlate2d(image, kernel, padded, top, left, _BOUNDARIES[boundary], out)
+        _k.pad_correlate2d(image, kernel, padded, top, left, _BOUNDARY_CODES[boundary], out)
     return out
 
 
 def _run2d(image, kernel, mode, boundary, fillvalue, flip):
     image = as_float_array(image, "image", ndim=2)
     kernel = as_float_array(kernel, "kernel", ndim=2)
-    check_choice(mode, "mode", _MODES)
-    check_choice(boundary, "boundary", _BOUNDARY_NAMES)
+    check_choice(mode, "mode", MODES)
+    check_choice(boundary, "boundary", BOUNDARY_NAMES)
     fillvalue = _check_fillvalue(fillvalue)
     return _run(image, kernel, mode, boundary, fillvalue, flip, False, ("image", "kernel"))
 
@@ -118,7 +107,7 @@ def _run2d(image, kernel, mode, boundary, fillvalue, flip):
 def _run1d(x, k, mode, flip):
     x = as_float_array(x, "x", ndim=1)
     k = as_float_array(k, "k", ndim=1)
-    check_choice(mode, "mode", _MODES)
+    check_choice(mode, "mode", MODES)
     return _run(x[None], k[None], mode, "fill", 0.0, flip, True, ("x", "k"))[0]
 
 
@@ -199,9 +188,10 @@ def correlate2d(image, kernel, mode="valid", boundary="fill", fillvalue=0.0):
     mode : {'valid', 'same', 'full'}
         Output shape (H - kH + 1, W - kW + 1), (H, W) or (H + kH - 1, W + kW - 1).
         'same' is centred as in SciPy: it starts at (kH // 2, kW // 2) of the 'full' output.
-    boundary : {'fill', 'wrap', 'symm'}
-        Values outside the image: ``fillvalue``, periodic (circular), or mirrored
-        including the edge pixel (np.pad's 'symmetric').
+    boundary : {'fill', 'wrap', 'symm', 'circular', 'symmetric'}
+        Values outside the image: ``fillvalue``, periodic, or mirrored including the edge
+        pixel (np.pad's 'symmetric'). As in SciPy, 'circular' is another name for 'wrap'
+        and 'symmetric' for 'symm'.
     fillvalue : float
         Finite real value used outside the image when ``boundary='fill'``.
 
@@ -239,9 +229,10 @@ def convolve2d(image, kernel, mode="valid", boundary="fill", fillvalue=0.0):
         Output shape (H - kH + 1, W - kW + 1), (H, W) or (H + kH - 1, W + kW - 1).
         'same' starts at ((kH - 1) // 2, (kW - 1) // 2) of the 'full' output, as in SciPy
         (one sample earlier than ``correlate2d`` for an even kernel).
-    boundary : {'fill', 'wrap', 'symm'}
-        Values outside the image: ``fillvalue``, periodic (circular), or mirrored
-        including the edge pixel.
+    boundary : {'fill', 'wrap', 'symm', 'circular', 'symmetric'}
+        Values outside the image: ``fillvalue``, periodic, or mirrored including the edge
+        pixel (np.pad's 'symmetric'). As in SciPy, 'circular' is another name for 'wrap'
+        and 'symmetric' for 'symm'.
     fillvalue : float
         Finite real value used outside the image when ``boundary='fill'``.
 

@@ -29,12 +29,13 @@ def count_windows(n, k, stride, padding, dilation, ceil_mode):
 def test_conv_output_size_matches_a_walk_over_the_windows(n, k, stride, padding, dilation, ceil_mode):
     span = dilation * (k - 1) + 1
     if span > n + 2 * padding:
-        with pytest.raises(ValueError, match="smaller k or more padding"):
+        with pytest.raises(ValueError, match=rf"`k` spans {span} cells but .*`n` has only "
+                                             rf"{n + 2 * padding}.*use a smaller k or dilation"):
             cb.conv_output_size(n, k, stride=stride, padding=padding, dilation=dilation)
-        return
-    got = cb.conv_output_size(n, k, stride=stride, padding=padding, dilation=dilation,
-                              ceil_mode=ceil_mode)
-    assert got == count_windows(n, k, stride, padding, dilation, ceil_mode)
+    else:
+        got = cb.conv_output_size(n, k, stride=stride, padding=padding, dilation=dilation,
+                                  ceil_mode=ceil_mode)
+        assert got == count_windows(n, k, stride, padding, dilation, ceil_mode)
 
 
 @given(n=st.integers(1, 30), k=st.integers(1, 5), stride=st.integers(1, 4),
@@ -152,7 +153,9 @@ def test_one_dimensional_layers():
     (lambda: cb.conv_output_size(5, 3, padding=-1), "`padding` must be zero or a positive"),
     (lambda: cb.conv_output_size(5, 3, stride=1.5), "`stride` must be an integer"),
     (lambda: cb.conv_output_size(5, 3, stride=True), "`stride` must be an integer"),
-    (lambda: cb.conv_output_size(2, 5), r"`k`=5 .* only 2 \(`n`=2.*use a smaller k or more padding"),
+    (lambda: cb.conv_output_size(2, 5), r"^`k` spans 5 cells but `n` has only 2; use a smaller k"),
+    (lambda: cb.conv_output_size(2, 3, dilation=2, padding=1),
+     r"^`k` spans 5 cells but the padded `n` has only 4 \(2 \+ 2 \* padding 1\); use a smaller"),
     (lambda: cb.receptive_field([(3,)]), r"layers\[0\].*got \(3,\); e\.g\. \(3, 1\)"),
     (lambda: cb.receptive_field([(3, 0)]), r"layers\[0\] stride"),
     (lambda: cb.receptive_field(3), r"sequence of .*got 3; e\.g\."),

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.signal
 import scipy.sparse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -129,6 +130,21 @@ def test_symm_matches_correlate2d_fixed():
                                    cb.correlate2d(x, kernel, mode, "symm").ravel(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("long_name", ["circular", "symmetric"])
+@pytest.mark.parametrize("mode", MODES)
+def test_scipy_long_boundary_names(long_name, mode):
+    rng = np.random.default_rng(8)
+    x, kernel = rng.standard_normal((4, 5)), rng.standard_normal((3, 2))
+    for sparse in (False, True):
+        matrix = cb.conv_matrix(kernel, x.shape, mode, boundary=long_name, sparse=sparse)
+        want = scipy.signal.correlate2d(x, kernel, mode, long_name)
+        np.testing.assert_allclose(matrix @ x.ravel(), want.ravel(), rtol=1e-12, atol=1e-12)
+    k1 = kernel[:, 0]  # odd length: 1-D 'same' centres as correlate2d does on one row
+    np.testing.assert_allclose(cb.conv_matrix(k1, 5, mode, boundary=long_name) @ x[0],
+                               scipy.signal.correlate2d(x[:1], k1[None], mode, long_name)[0],
+                               rtol=1e-12, atol=1e-12)
+
+
 def test_book_edge_detector_280x320_sparse():
     # Figure 9.6: a 280 x 320 input and the kernel [-1, 1] in 'valid' mode
     kernel = np.array([[-1.0, 1.0]])
@@ -166,12 +182,16 @@ def test_bad_input():
         cb.conv_matrix(np.ones((0, 2)), (4, 4))
     with pytest.raises(TypeError, match=r"`kernel` is complex"):
         cb.conv_matrix(np.ones((2, 2)) * 1j, (4, 4))
-    with pytest.raises(ValueError, match=r"`kernel` has shape \(3, 3\), larger than "
-                                         r"`input_shape` \(2, 4\).*mode='full'"):
+    with pytest.raises(ValueError, match=r"^`kernel` spans 3 cells along height but "
+                                         r"`input_shape` has only 2; .*mode='full'"):
         cb.conv_matrix(np.ones((3, 3)), (2, 4))
+    with pytest.raises(ValueError, match=r"^`kernel` spans 4 cells but `input_shape` has "
+                                         r"only 3; .*mode='full'"):
+        cb.conv_matrix(np.ones(4), 3)
     with pytest.raises(ValueError, match=r"`mode` must be one of"):
         cb.conv_matrix(np.ones((2, 2)), (4, 4), "circular")
-    with pytest.raises(ValueError, match=r"`boundary` must be one of"):
+    with pytest.raises(ValueError, match=r"`boundary` must be one of 'fill', 'wrap', 'symm', "
+                                         r"'circular', 'symmetric'; got 'zero'"):
         cb.conv_matrix(np.ones((2, 2)), (4, 4), boundary="zero")
     with pytest.raises(TypeError, match=r"`sparse` must be True or False"):
         cb.conv_matrix(np.ones((2, 2)), (4, 4), sparse="yes")
