@@ -11,13 +11,21 @@ Verdicts, one line each:
 - ``PASS  name: approximately equal (largest difference 2.2e-16 at index [0, 1])``
 - ``TODO  name: not written yet ...`` (the stub raised ``NotImplementedError``)
 - ``FAIL  name: <what is wrong>``: the exception your code raised, ``None`` returned,
-  a shape mismatch (both shapes), a dtype issue, NaNs present, or wrong values with
-  the largest difference and where it is.
+  a shape mismatch (both shapes, and a hint when the exercise names that shape), a dtype
+  issue (with advice that follows the expected kind: numbers or text), NaNs present, or
+  wrong values with the largest difference and where it is.
+
+Three entry points: :func:`check` (one answer), :func:`check_function` (a function against
+a reference on several cases) and :func:`check_causal` (a filter over a sequence of
+readings, which must also never look into the future).
 """
 
 import numpy as np
 
-__all__ = ["check", "check_function"]
+__all__ = ["check", "check_function", "check_causal"]
+
+_TODO = ("not written yet: replace `raise NotImplementedError` with your code, "
+         "then rerun this cell")
 
 
 def _safe_repr(value, limit=70):
@@ -69,6 +77,32 @@ def _kind(array):
     return "other"
 
 
+def _advice(want_kind):
+    """(what, advice): what to return, in the words of the expected value's kind."""
+    if want_kind == "text":
+        return "text", "return text, e.g. a numpy array of strings (`.astype(str)`)"
+    return "numeric", "return numbers, e.g. a numpy float array"
+
+
+def _shape_hints(hints):
+    """{shape tuple: hint text} from what an exercise passed; {} if unreadable."""
+    if hints is None:
+        return {}
+    try:
+        return {tuple(int(n) for n in shape): str(text) for shape, text in dict(hints).items()}
+    except Exception:  # a broken hint table must not hide the verdict
+        return {}
+
+
+def _shape_hint(got_shape, want_shape, hints):
+    """' (hint)' for a wrong shape: the exercise's own hint for that shape, else a generic one."""
+    if got_shape in hints:
+        return f" ({hints[got_shape]})"
+    if int(np.prod(got_shape)) == int(np.prod(want_shape)):
+        return " (same number of entries: check the orientation, a transpose or a reshape)"
+    return ""
+
+
 def _index_text(index, ndim):
     """' at index [i, j]', or '' for a scalar."""
     if ndim == 0:
@@ -76,7 +110,7 @@ def _index_text(index, ndim):
     return " at index [" + ", ".join(str(int(i)) for i in index) + "]"
 
 
-def _compare(got, want, rtol, atol):
+def _compare(got, want, rtol, atol, hints=None):
     """(ok, message) for two arrays. May raise only on truly exotic input (caught above)."""
     got_kind, want_kind = _kind(got), _kind(want)
     if want_kind == "other":
@@ -89,11 +123,9 @@ def _compare(got, want, rtol, atol):
             f"like {want.dtype}; got {_safe_repr(got.tolist() if got.ndim else got)}"
         )
     if got.shape != want.shape:
-        hint = ""
-        if got.size == want.size:
-            hint = " (same number of entries: check the orientation, a transpose or a reshape)"
-        elif got.ndim == want.ndim == 2 and all(g >= w for g, w in zip(got.shape, want.shape)):
-            hint = " (too large: is it a 'full' result where 'valid' was asked?)"
+        # A shape is only named ('full', 'same', transposed...) when the exercise says which
+        # shape that is: a blind guess from the sizes alone misleads more than it helps.
+        hint = _shape_hint(got.shape, want.shape, hints or {})
         return False, f"shape mismatch: got {got.shape}, expected {want.shape}{hint}"
     if want_kind == "text":
         wrong = np.argwhere(got != want)
@@ -141,16 +173,13 @@ def _compare(got, want, rtol, atol):
     )
 
 
-def _verdict(answer, expected, rtol, atol):
+def _verdict(answer, expected, rtol, atol, hints=None):
     """(status, message) where status is 'PASS', 'FAIL' or 'TODO'."""
     if callable(answer):
         try:
             answer = answer()
         except NotImplementedError:
-            return "TODO", (
-                "not written yet: replace `raise NotImplementedError` with your code, "
-                "then rerun this cell"
-            )
+            return "TODO", _TODO
         except Exception as error:
             return "FAIL", f"your code raised {_error_text(error)}"
     got, reason = _as_array(answer)
@@ -160,15 +189,16 @@ def _verdict(answer, expected, rtol, atol):
     if reason:
         return "FAIL", f"the checker's expected value {reason} (a bug in the exercise, not in your code)"
     if _kind(got) == "other" and _kind(want) != "other":
+        what, advice = _advice(_kind(want))
         return "FAIL", (
-            f"dtype issue: the answer is not numeric (dtype {got.dtype}): "
-            f"{_safe_repr(answer)}; return numbers, e.g. a numpy float array"
+            f"dtype issue: the answer is not {what} (dtype {got.dtype}): "
+            f"{_safe_repr(answer)}; {advice}"
         )
-    ok, message = _compare(got, want, rtol, atol)
+    ok, message = _compare(got, want, rtol, atol, hints)
     return ("PASS" if ok else "FAIL"), message
 
 
-def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12):
+def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12, shape_hints=None):
     """Compare an exercise answer with the expected value; print a one-line verdict.
 
     Parameters
@@ -183,6 +213,10 @@ def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12):
         What the verdict calls the answer.
     rtol, atol : float
         Tolerances for "approximately equal", as in ``np.isclose``.
+    shape_hints : dict, optional
+        ``{shape: hint}`` for wrong shapes the exercise can name, e.g.
+        ``{(4, 5): "the 'full' shape; 'valid' was asked"}``. A wrong shape not listed gets
+        only a generic hint (a transpose, when the number of entries matches).
 
     Returns
     -------
@@ -202,14 +236,15 @@ def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12):
     False
     """
     try:
-        status, message = _verdict(answer, expected, rtol, atol)
+        status, message = _verdict(answer, expected, rtol, atol, _shape_hints(shape_hints))
     except Exception as error:  # last resort: the checker itself must never raise
         status, message = "FAIL", f"could not compare the answer: {_error_text(error)}"
     print(f"{status}  {_safe_repr(name, 40) if not isinstance(name, str) else name}: {message}")
     return status == "PASS"
 
 
-def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
+def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12,
+                   shape_hints=None):
     """Run ``func(*args)`` against ``reference(*args)`` for each case; print one verdict.
 
     Parameters
@@ -224,6 +259,9 @@ def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
         Defaults to ``func.__name__``.
     rtol, atol : float
         Tolerances, as in :func:`check`.
+    shape_hints : callable, optional
+        ``shape_hints(*args)`` returns ``{shape: hint}`` for the case's arguments, as in
+        :func:`check` (e.g. the 'full', 'same' and transposed shapes of that case).
 
     Returns
     -------
@@ -256,7 +294,13 @@ def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
                 print(f"FAIL  {label}: the reference failed on case {number} "
                       f"({_error_text(error)}; a bug in the exercise, not in your code)")
                 return False
-            status, message = _verdict(lambda: func(*args), want, rtol, atol)
+            hints = {}
+            if shape_hints is not None:
+                try:
+                    hints = _shape_hints(shape_hints(*args))
+                except Exception:  # hints only refine a verdict; never let them block it
+                    hints = {}
+            status, message = _verdict(lambda: func(*args), want, rtol, atol, hints)
             if status != "PASS":
                 shapes = ", ".join(_argument_text(a) for a in args)
                 where = "" if status == "TODO" else f" on case {number} of {len(cases)} (arguments {shapes})"
@@ -272,6 +316,150 @@ def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
             print(f"PASS  {label}: approximately equal on all {len(cases)} cases ({worst})")
         else:
             print(f"PASS  {label}: exact on all {len(cases)} cases")
+        return True
+    except Exception as error:
+        shown = label if isinstance(label, str) else _safe_repr(label, 40)
+        print(f"FAIL  {shown}: could not run the check ({_error_text(error)})")
+        return False
+
+
+def _call(func, args):
+    """(None, array) from ``func(*args)``, or (status, message) if it cannot be compared."""
+    try:
+        answer = func(*args)
+    except NotImplementedError:
+        return "TODO", _TODO
+    except Exception as error:
+        return "FAIL", f"your code raised {_error_text(error)}"
+    got, reason = _as_array(answer)
+    if reason:
+        return "FAIL", f"the answer {reason}"
+    return None, got
+
+
+def _times_text(times, limit=6):
+    shown = ", ".join(str(int(t)) for t in times[:limit])
+    return shown + (", ..." if len(times) > limit else "")
+
+
+def _causal_case(func, args, want, rtol, atol):
+    """(status, message) for one case of :func:`check_causal`; status None means it passed."""
+    x = np.array(args[0], dtype=float)  # the learner gets copies: an in-place edit stays theirs
+    rest = args[1:]
+    n = x.shape[0]
+    status, got = _call(func, (x.copy(), *rest))
+    if status:
+        return status, got
+    if got.shape != (n,):
+        return "FAIL", (f"your estimate has shape {got.shape} for {n} readings; return one "
+                        f"estimate per reading, shape ({n},)")
+    if _kind(got) != "number":
+        return "FAIL", (f"dtype issue: the estimates are not numeric (dtype {got.dtype}); "
+                        f"{_advice('number')[1]}")
+    for now in range(n - 1):
+        # The readings as known at time `now`: each later one replaced by the last known
+        # reading (or that plus 1, if the future already equalled it, so that it changes).
+        hidden = x.copy()
+        hidden[now + 1:] = x[now]
+        if np.array_equal(hidden, x):
+            hidden[now + 1:] = x[now] + 1.0
+        status, got_hidden = _call(func, (hidden, *rest))
+        if status:
+            return status, f"{got_hidden} (readings after time {now} changed)"
+        if got_hidden.shape != (n,) or _kind(got_hidden) != "number":
+            return "FAIL", (f"with the readings after time {now} changed, your estimate has "
+                            f"shape {got_hidden.shape} and dtype {got_hidden.dtype}; return "
+                            f"{n} numbers, one per reading, whatever the readings")
+        with np.errstate(all="ignore"):
+            same = np.isclose(got_hidden[:now + 1], got[:now + 1], rtol=rtol, atol=atol,
+                              equal_nan=True)
+        if not same.all():
+            times = np.flatnonzero(~same)
+            return "FAIL", (f"your estimate at time(s) {_times_text(times)} changed when later "
+                            f"readings changed: it looks into the future (readings after time "
+                            f"{now} replaced by the reading at time {now})")
+    want, reason = _as_array(want)
+    if reason:
+        return "FAIL", f"the checker's expected value {reason} (a bug in the exercise, not in your code)"
+    ok, message = _compare(got, want, rtol, atol)
+    return (None if ok else "FAIL"), message
+
+
+def check_causal(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
+    """Check a causal filter ``func(x, *rest)``: one estimate per reading, none from the future.
+
+    For each case the checker runs the learner's function on the readings ``x`` and then,
+    for every time ``now``, on the readings with the future hidden (each reading after
+    ``now`` replaced by the one at ``now``). An estimate at a time up to ``now`` that
+    changes proves that it used a later reading, and the verdict names those times. Then
+    the estimates are compared with ``reference(x, *rest)``, as in :func:`check_function`.
+
+    Parameters
+    ----------
+    func : callable
+        The learner's function; its first argument is a 1-D sequence of readings.
+    reference : callable
+        A trusted implementation with the same signature.
+    cases : sequence of tuple
+        Argument tuples ``(x, *rest)``, ``x`` 1-D.
+    name : str, optional
+        Defaults to ``func.__name__``.
+    rtol, atol : float
+        Tolerances, as in :func:`check`.
+
+    Returns
+    -------
+    ok : bool
+        True when every case passes. Never raises (except on ``KeyboardInterrupt``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def centred(x):                      # the mean of the last, this and the next reading
+    ...     return np.convolve(x, np.ones(3) / 3, "same")
+    >>> check_causal(centred, lambda x: x, [(np.arange(5.0),)])
+    FAIL  centred: your estimate at time(s) 0 changed when later readings changed: it looks into the future (readings after time 0 replaced by the reading at time 0) on case 1 of 1
+    False
+    >>> check_causal(lambda x: np.cumsum(x), np.cumsum, [(np.arange(5.0),)], name="cumsum")
+    PASS  cumsum: exact on all 1 cases; no estimate looks into the future
+    True
+    """
+    label = "function"
+    try:
+        label = name if isinstance(name, str) else getattr(func, "__name__", "function")
+        try:
+            cases = [args if isinstance(args, tuple) else (args,) for args in cases]
+        except Exception as error:
+            print(f"FAIL  {label}: the exercise's cases are unreadable ({_error_text(error)})")
+            return False
+        if not cases:
+            print(f"FAIL  {label}: the exercise gave no cases to check")
+            return False
+        approximate = []
+        for number, args in enumerate(cases, start=1):
+            try:
+                readings = np.asarray(args[0], dtype=float)
+                if readings.ndim != 1 or readings.size == 0:
+                    raise ValueError(f"the readings have shape {readings.shape}, not (n,)")
+                want = reference(*args)
+            except Exception as error:
+                print(f"FAIL  {label}: the reference failed on case {number} "
+                      f"({_error_text(error)}; a bug in the exercise, not in your code)")
+                return False
+            status, message = _causal_case(func, args, want, rtol, atol)
+            if status:
+                where = "" if status == "TODO" else f" on case {number} of {len(cases)}"
+                print(f"{status}  {label}: {message}{where}")
+                return False
+            if message != "exact":
+                approximate.append(message)
+        if approximate:
+            worst = max(approximate, key=_largest)[len("approximately equal ("):-1]
+            print(f"PASS  {label}: approximately equal on all {len(cases)} cases ({worst}); "
+                  f"no estimate looks into the future")
+        else:
+            print(f"PASS  {label}: exact on all {len(cases)} cases; "
+                  f"no estimate looks into the future")
         return True
     except Exception as error:
         shown = label if isinstance(label, str) else _safe_repr(label, 40)

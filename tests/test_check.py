@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from convbook.check import check, check_function
+from convbook.check import check, check_causal, check_function
 
 
 def verdict(capsys, *args, **kwargs):
@@ -54,9 +54,53 @@ def test_wrong_scalar(capsys):
 def test_shape_mismatch_shows_both_shapes(capsys):
     ok, out = verdict(capsys, np.ones((3, 4)), np.ones((2, 3)))
     assert not ok and "shape mismatch: got (3, 4), expected (2, 3)" in out
-    assert "'full'" in out  # hint: larger in every axis
+    assert "'full'" not in out  # larger is not the same as 'full': no blind guess
     ok, out = verdict(capsys, np.ones((2, 3)), np.ones((3, 2)))
     assert not ok and "transpose" in out
+
+
+def test_shape_hints_name_only_the_shape_they_describe(capsys):
+    hints = {(4, 5): "the 'full' shape; 'valid' was asked", (3, 4): "the 'same' shape"}
+    ok, out = verdict(capsys, np.ones((4, 5)), np.ones((2, 3)), shape_hints=hints)
+    assert not ok and out.endswith("expected (2, 3) (the 'full' shape; 'valid' was asked)")
+    ok, out = verdict(capsys, np.ones((3, 4)), np.ones((2, 3)), shape_hints=hints)
+    assert not ok and "'same'" in out and "'full'" not in out
+    ok, out = verdict(capsys, np.ones((5, 5)), np.ones((2, 3)), shape_hints=hints)
+    assert not ok and out.endswith("expected (2, 3)")  # a shape no hint names
+    ok, out = verdict(capsys, np.ones((4, 5)), np.ones((2, 3)), shape_hints="not a table")
+    assert not ok and "shape mismatch" in out  # a broken table is ignored, not raised
+
+
+def test_check_function_shape_hints_follow_each_case(capsys):
+    # Exercise 5's situation: a Toeplitz matrix of shape (n - k + 1, n); an (n, n) answer
+    # is the 'same' matrix, not a 'full' one.
+    def hints(k, n):
+        return {(n + len(k) - 1, n): "the 'full' matrix", (n, n): "the 'same' matrix",
+                (n, n - len(k) + 1): "transposed"}
+
+    def same_matrix(k, n):
+        return np.zeros((n, n))
+
+    ok = check_function(same_matrix, lambda k, n: np.zeros((n - len(k) + 1, n)),
+                        [(np.ones(3), 7)], shape_hints=hints)
+    out = capsys.readouterr().out
+    assert not ok and "(the 'same' matrix)" in out and "'full'" not in out
+    ok = check_function(lambda k, n: np.zeros((n + len(k) - 1, n)),
+                        lambda k, n: np.zeros((n - len(k) + 1, n)), [(np.ones(3), 7)],
+                        shape_hints=hints, name="full")
+    assert not ok and "(the 'full' matrix)" in capsys.readouterr().out
+    ok = check_function(lambda k, n: np.zeros((n, n)), lambda k, n: np.zeros((n - 2, n)),
+                        [(np.ones(3), 7)], shape_hints=lambda k, n: 1 / 0, name="broken")
+    assert not ok and "shape mismatch" in capsys.readouterr().out
+
+
+def test_advice_follows_the_expected_kind(capsys):
+    # Exercise 4 expects text: an object array must be told to return strings, not numbers.
+    got = np.array([["aw + bx", "bw"]], dtype=object)
+    ok, out = verdict(capsys, got, np.array([["aw + bx", "bw"]]))
+    assert not ok and "not text" in out and "strings" in out and "numbers" not in out
+    ok, out = verdict(capsys, np.array([1.0, None], dtype=object), [1.0, 2.0])
+    assert not ok and "not numeric" in out and "return numbers" in out
 
 
 def test_nan_present(capsys):
@@ -250,3 +294,102 @@ def test_check_function_stub_and_broken_reference(capsys):
 @given(func=weird, reference=weird, cases=weird)
 def test_check_function_never_raises(func, reference, cases):
     assert check_function(func, reference, cases) in (True, False)
+
+
+# check_causal ---------------------------------------------------------------------------
+
+def _causal_mean(x, w):
+    w = np.asarray(w, dtype=float) / np.sum(w)
+    return np.convolve(x, w, "full")[:len(x)]
+
+
+CAUSAL_CASES = [(np.arange(8.0) ** 2, np.array([3.0, 2.0, 1.0])),
+                (np.random.default_rng(1).standard_normal(12), np.ones(4))]
+
+
+def test_check_causal_passes_a_causal_filter(capsys):
+    def loop(x, w):
+        w = np.asarray(w) / np.sum(w)
+        return np.array([sum(x[n - a] * w[a] for a in range(len(w)) if n - a >= 0)
+                         for n in range(len(x))])
+
+    assert check_causal(loop, _causal_mean, CAUSAL_CASES, name="avg")
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("PASS  avg: ") and out.endswith("no estimate looks into the future")
+
+
+def test_check_causal_names_the_times_that_look_into_the_future(capsys):
+    def centred(x, w):                     # the kernel centred on n: half of it is the future
+        w = np.asarray(w) / np.sum(w)
+        return np.convolve(x, w, "same")
+
+    assert not check_causal(centred, _causal_mean, CAUSAL_CASES, name="avg")
+    out = capsys.readouterr().out.strip()
+    assert out.count("\n") == 0
+    assert out.startswith("FAIL  avg: your estimate at time(s) 0 changed when later readings "
+                          "changed: it looks into the future")
+    assert out.endswith("on case 1 of 2")
+
+    def one_step_ahead(x, w):              # uses x[n + 1] only at the last-but-one time
+        s = _causal_mean(x, w)
+        s[-2] += 1e-3 * x[-1]
+        return s
+
+    assert not check_causal(one_step_ahead, _causal_mean, CAUSAL_CASES[:1], name="avg")
+    assert "at time(s) 6 changed" in capsys.readouterr().out
+
+
+def test_check_causal_catches_the_future_even_when_it_equals_the_present(capsys):
+    # Constant readings: replacing the future by the last reading would change nothing, so
+    # the checker changes it by 1.
+    def peek(x, w):
+        return np.r_[x[1:], x[-1]]
+
+    assert not check_causal(peek, lambda x, w: x, [(np.ones(5), np.ones(1))], name="peek")
+    assert "looks into the future" in capsys.readouterr().out
+
+
+def test_check_causal_wants_one_estimate_per_reading(capsys):
+    def full(x, w):
+        return np.convolve(x, w / np.sum(w), "full")   # len(x) + len(w) - 1 values
+
+    assert not check_causal(full, _causal_mean, CAUSAL_CASES, name="avg")
+    out = capsys.readouterr().out
+    assert "has shape (10,) for 8 readings; return one estimate per reading, shape (8,)" in out
+
+
+def test_check_causal_wrong_values_stub_and_bad_reference(capsys):
+    assert not check_causal(lambda x, w: 2 * _causal_mean(x, w), _causal_mean, CAUSAL_CASES,
+                            name="avg")
+    assert "wrong values" in capsys.readouterr().out
+
+    def stub(x, w):
+        raise NotImplementedError
+
+    assert not check_causal(stub, _causal_mean, CAUSAL_CASES)
+    assert capsys.readouterr().out.startswith("TODO  stub: not written yet")
+    assert not check_causal(_causal_mean, lambda x, w: 1 / 0, CAUSAL_CASES, name="avg")
+    assert "the reference failed on case 1" in capsys.readouterr().out
+    assert not check_causal(_causal_mean, _causal_mean, [], name="avg")
+    assert "no cases" in capsys.readouterr().out
+
+
+def test_check_causal_does_not_let_the_learner_edit_the_readings(capsys):
+    def vandal(x, w):                      # overwrites its input, then returns a causal result
+        s = _causal_mean(x, w)
+        x[:] = 0.0
+        return s
+
+    case = (np.arange(6.0), np.ones(2))
+    assert check_causal(vandal, _causal_mean, [case], name="avg")
+    assert np.array_equal(case[0], np.arange(6.0))
+
+
+@given(func=weird, reference=weird, cases=weird)
+def test_check_causal_never_raises(func, reference, cases):
+    assert check_causal(func, reference, cases) in (True, False)
+
+
+@given(answer=weird)
+def test_check_causal_never_raises_on_odd_answers(answer):
+    assert check_causal(lambda x, w: answer, _causal_mean, CAUSAL_CASES[:1]) in (True, False)
