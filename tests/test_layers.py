@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.signal
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -118,6 +119,27 @@ def test_naive_conv2d_matches_hand_computed_example():
     np.testing.assert_array_equal(cb.conv2d(x, w), expected)
 
 
+def test_naive_local2d_and_backward_match_hand_computed_example():
+    # 2x2 windows of the 3x3 ramp sum to 8, 12, 20, 24; the top-left unit's kernel is zero.
+    x = np.arange(9.0).reshape(1, 1, 3, 3)
+    w = np.ones((2, 2, 1, 1, 2, 2))
+    w[0, 0] = 0.0
+    b = np.array([[[0.0, 0.5], [0.0, 0.0]]])
+    expected = np.array([[[[0.0, 12.5], [20.0, 24.0]]]])
+    np.testing.assert_array_equal(naive.local2d(x, w, b), expected)
+    np.testing.assert_array_equal(cb.local2d(x, w, b), expected)
+    # dout = ones: dx counts the windows (with a non-zero kernel) over each cell,
+    # dw[r, s] is the window of unit (r, s), db is dout itself.
+    dx_want = np.array([[[[0.0, 1.0, 1.0], [1.0, 3.0, 2.0], [1.0, 2.0, 1.0]]]])
+    dw_want = np.array([[[[[[0.0, 1.0], [3.0, 4.0]]]], [[[[1.0, 2.0], [4.0, 5.0]]]]],
+                        [[[[[3.0, 4.0], [6.0, 7.0]]]], [[[[4.0, 5.0], [7.0, 8.0]]]]]])
+    for impl in (naive.local2d_backward, cb.local2d_backward):
+        dx, dw, db = impl(np.ones((1, 1, 2, 2)), x, w)
+        np.testing.assert_array_equal(dx, dx_want)
+        np.testing.assert_array_equal(dw, dw_want)
+        np.testing.assert_array_equal(db, np.ones((1, 2, 2)))
+
+
 # --- finite differences ------------------------------------------------------------------------
 
 def _numeric_grad(loss, array, eps=1e-6):
@@ -203,10 +225,11 @@ def test_dtype_rules(fn):
     assert forward(x.astype(f32), w).dtype == np.float64                      # mixed -> float64
     assert all(g.dtype == f32 for g in backward(dout.astype(f32), x.astype(f32), w.astype(f32)))
     assert all(g.dtype == np.float64 for g in backward(dout.astype(f32), x.astype(f32), w))
-    # nested lists and non-contiguous views read the same numbers
-    np.testing.assert_array_equal(forward(x.tolist(), w.tolist()), forward(x, w))
-    xt = np.asfortranarray(x.astype(float))
-    np.testing.assert_array_equal(forward(xt, w), forward(x, w))
+    # ints, nested lists and Fortran-ordered views read the same numbers as the loop twin
+    twin = getattr(naive, fn)(x, w)
+    np.testing.assert_array_equal(forward(x, w), twin)
+    np.testing.assert_array_equal(forward(x.tolist(), w.tolist()), twin)
+    np.testing.assert_array_equal(forward(np.asfortranarray(x.astype(float)), w), twin)
 
 
 def test_conv2d_float32_bias_keeps_float32_and_float64_bias_promotes():
@@ -331,18 +354,34 @@ def test_the_good_counterparts_of_bad_input_run():
 
 # --- larger batches, read-only input ----------------------------------------------------------------------
 
-def test_larger_batch_float32_matches_float64():
+def _reference_conv_and_grads(x, w, dout):
+    """Stride 1, no padding, float64, without convbook: the forward and dw as einsums over
+    sliding windows, dx as SciPy's 'full' convolution of dout with each kernel."""
+    windows = np.lib.stride_tricks.sliding_window_view(x, w.shape[2:], axis=(2, 3))
+    out = np.einsum("ncrsij,fcij->nfrs", windows, w)
+    dw = np.einsum("ncrsij,nfrs->fcij", windows, dout)
+    dx = np.zeros(x.shape)
+    for n, c, f in np.ndindex(x.shape[0], x.shape[1], w.shape[0]):
+        dx[n, c] += scipy.signal.convolve2d(dout[n, f], w[f, c], "full")
+    return out, (dx, dw, dout.sum(axis=(0, 2, 3)))
+
+
+def test_larger_batch_matches_an_independent_reference():
     # Bigger than the hypothesis shapes: many images through the reused im2col buffer.
     rng = np.random.default_rng(5)
     x, w = rng.standard_normal((40, 3, 20, 20)), rng.standard_normal((8, 3, 5, 5))
     dout = rng.standard_normal((40, 8, 16, 16))
-    want = cb.conv2d(x, w)
-    got = cb.conv2d(x.astype(np.float32), w.astype(np.float32))
-    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
-    np.testing.assert_allclose(want[7], naive.conv2d(x[7:8], w)[0], rtol=1e-12, atol=1e-12)
-    for g32, g64 in zip(cb.conv2d_backward(dout.astype(np.float32), x.astype(np.float32), w.astype(np.float32)),
-                        cb.conv2d_backward(dout, x, w)):
-        np.testing.assert_allclose(g32, g64, rtol=1e-4, atol=1e-3 * np.abs(g64).max())
+    want, grads = _reference_conv_and_grads(x, w, dout)
+    np.testing.assert_allclose(cb.conv2d(x, w), want, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(cb.conv2d(x.astype(np.float32), w.astype(np.float32)), want,
+                               rtol=1e-4, atol=1e-4)
+    for name, g64, g32, ref in zip(("dx", "dw", "db"), cb.conv2d_backward(dout, x, w),
+                                   cb.conv2d_backward(dout.astype(np.float32),
+                                                      x.astype(np.float32),
+                                                      w.astype(np.float32)), grads):
+        np.testing.assert_allclose(g64, ref, rtol=1e-12, atol=1e-10, err_msg=name)
+        np.testing.assert_allclose(g32, ref, rtol=1e-4, atol=1e-3 * np.abs(ref).max(),
+                                   err_msg=name)
 
 
 def test_read_only_inputs():

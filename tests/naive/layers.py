@@ -29,47 +29,69 @@ def _window_index(r, s, kh, kw, stride, dilation):
 
 
 def local2d(x, w, b=None, stride=1, padding=0, dilation=1):
-    """out[n, f, r, s] = b[f, r, s] + sum_{c,i,j} w[r, s, f, c, i, j] xp[n, c, r*sh + i*dh, s*sw + j*dw]."""
+    """out[n, f, r, s] = b[f, r, s] + sum_{c,i,j} w[r, s, f, c, i, j] xp[n, c, r*sh + i*dh, s*sw + j*dw].
+
+    Read off the definition as "each output unit (r, s) has its own (F, C, kH, kW) bank
+    and sees one window": cut the window out, multiply by that unit's bank, sum. Not the
+    kernel's scalar loop.
+    """
     w = np.asarray(w, dtype=np.float64)
     oh_w, ow_w, n_filters, channels, kh, kw = w.shape
-    xp, stride, padding, dilation, oh, ow = _setup(x, (kh, kw), stride, padding, dilation)
+    xp, stride, _, dilation, oh, ow = _setup(x, (kh, kw), stride, padding, dilation)
     assert (oh, ow) == (oh_w, ow_w)
     out = np.zeros((xp.shape[0], n_filters, oh, ow))
-    for n in range(xp.shape[0]):
-        for f in range(n_filters):
-            for r in range(oh):
-                for s in range(ow):
-                    total = 0.0 if b is None else float(b[f][r][s])
-                    for c in range(channels):
-                        for i in range(kh):
-                            for j in range(kw):
-                                total += w[r, s, f, c, i, j] * xp[
-                                    n, c, r * stride[0] + i * dilation[0], s * stride[1] + j * dilation[1]]
-                    out[n, f, r, s] = total
+    for r in range(oh):
+        for s in range(ow):
+            rows, cols = _window_index(r, s, kh, kw, stride, dilation)
+            for n in range(xp.shape[0]):
+                window = xp[n][:, rows, cols]                  # (C, kH, kW)
+                for f in range(n_filters):
+                    bias = 0.0 if b is None else float(np.asarray(b)[f, r, s])
+                    out[n, f, r, s] = bias + np.sum(w[r, s, f] * window)
     return out
 
 
 def local2d_backward(dout, x, w, stride=1, padding=0, dilation=1):
+    """(dx, dw, db) of local2d, each from its own partial derivative of the definition.
+
+    db[f, r, s] = sum_n dout[n, f, r, s]; dw[r, s, f] = sum_n dout[n, f, r, s] window(n, r, s);
+    dx is gathered, not scattered: for each input cell (y, x) and each output unit, the
+    tap (i, j) that reads it, if any, solves r*sh + i*dh = y + ph (likewise for columns).
+    """
     w = np.asarray(w, dtype=np.float64)
     dout = np.asarray(dout, dtype=np.float64)
     oh, ow, n_filters, channels, kh, kw = w.shape
-    xp, stride, padding, dilation, _, _ = _setup(x, (kh, kw), stride, padding, dilation)
-    dxp, dw, db = np.zeros_like(xp), np.zeros_like(w), np.zeros((n_filters, oh, ow))
-    for n in range(xp.shape[0]):
-        for f in range(n_filters):
+    xp, (sh, sw), (ph, pw), (dh, dw_), _, _ = _setup(x, (kh, kw), stride, padding, dilation)
+    x = np.asarray(x, dtype=np.float64)
+    db = dout.sum(axis=0)
+    dw = np.zeros_like(w)
+    for r in range(oh):
+        for s in range(ow):
+            rows, cols = _window_index(r, s, kh, kw, (sh, sw), (dh, dw_))
+            for n in range(xp.shape[0]):
+                for f in range(n_filters):
+                    dw[r, s, f] += dout[n, f, r, s] * xp[n][:, rows, cols]
+
+    def tap(out_index, cell, step, dil, k):
+        """The kernel offset at which output `out_index` reads padded cell `cell`, or None."""
+        offset = cell - out_index * step
+        if offset < 0 or offset % dil or offset // dil >= k:
+            return None
+        return offset // dil
+
+    dx = np.zeros_like(x)
+    for y in range(x.shape[2]):
+        for xc in range(x.shape[3]):
             for r in range(oh):
+                i = tap(r, y + ph, sh, dh, kh)
+                if i is None:
+                    continue
                 for s in range(ow):
-                    g = dout[n, f, r, s]
-                    db[f, r, s] += g
-                    for c in range(channels):
-                        for i in range(kh):
-                            for j in range(kw):
-                                row = r * stride[0] + i * dilation[0]
-                                col = s * stride[1] + j * dilation[1]
-                                dw[r, s, f, c, i, j] += g * xp[n, c, row, col]
-                                dxp[n, c, row, col] += g * w[r, s, f, c, i, j]
-    ph, pw = padding
-    return dxp[:, :, ph:dxp.shape[2] - ph, pw:dxp.shape[3] - pw], dw, db
+                    j = tap(s, xc + pw, sw, dw_, kw)
+                    if j is not None:
+                        # sum over f of dout[n, f, r, s] * w[r, s, f, c, i, j], for every n, c
+                        dx[:, :, y, xc] += dout[:, :, r, s] @ w[r, s, :, :, i, j]
+    return dx, dw, db
 
 
 def tile(w, oh, ow):
