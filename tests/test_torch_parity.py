@@ -93,42 +93,38 @@ def _compare_pool(ours_fwd, ours_bwd, torch_fwd, x, dout_seed, **kw):
     dout = np.random.default_rng(dout_seed).standard_normal(out.shape)
     out_t.backward(_t(dout))
     np.testing.assert_allclose(ours_bwd(dout, x, **kw), xt.grad.numpy(), **TIGHT)
-    return out, dout
 
 
 # --- max: values, torch's indices, and where the gradient of a tie goes ------------------
 
+def _check_max(nd, x, size, stride, padding, ceil_mode):
+    """Values, torch's argmax indices, and dx from both backward paths (argmax recomputed,
+    and the saved indices) against torch's autograd."""
+    pool, backward, max_pool = ((cb.pool1d, cb.pool1d_backward, F.max_pool1d) if nd == 1
+                                else (cb.pool2d, cb.pool2d_backward, F.max_pool2d))
+    hp = dict(padding=padding, ceil_mode=ceil_mode)
+    xt = _t(x, True)
+    out_t, idx_t = max_pool(xt, size, stride, return_indices=True, **hp)
+    out, idx = pool(x, size, stride, kind="max", return_indices=True, **hp)
+    np.testing.assert_array_equal(out, out_t.detach().numpy())
+    np.testing.assert_array_equal(idx, idx_t.numpy())
+    dout = np.random.default_rng(nd).standard_normal(out.shape)
+    out_t.backward(_t(dout))
+    for indices in (None, idx):
+        np.testing.assert_allclose(backward(dout, x, size, stride, indices=indices, **hp),
+                                   xt.grad.numpy(), **TIGHT)
+
+
 @pytest.mark.parametrize("n, size, stride, padding, ceil_mode", POOL1D, ids=_ids(POOL1D))
 def test_max_pool1d_matches_torch(n, size, stride, padding, ceil_mode):
     x = _tied(np.random.default_rng(n * 97 + size * 7 + stride), (2, 3, n))
-    hp = dict(kind="max", padding=padding, ceil_mode=ceil_mode)
-    out_t, idx_t = F.max_pool1d(_t(x), size, stride, padding, ceil_mode=ceil_mode,
-                                return_indices=True)
-    out, idx = cb.pool1d(x, size, stride, return_indices=True, **hp)
-    np.testing.assert_array_equal(out, out_t.numpy())
-    np.testing.assert_array_equal(idx, idx_t.numpy())
-    _, dout = _compare_pool(lambda z, **a: cb.pool1d(z, size, stride, **a),
-                            lambda g, z, **a: cb.pool1d_backward(g, z, size, stride, **a),
-                            lambda t: F.max_pool1d(t, size, stride, padding,
-                                                   ceil_mode=ceil_mode),
-                            x, n, **hp)
-    np.testing.assert_allclose(cb.pool1d_backward(dout, x, size, stride, indices=idx, **hp),
-                               cb.pool1d_backward(dout, x, size, stride, **hp), **TIGHT)
+    _check_max(1, x, size, stride, padding, ceil_mode)
 
 
 @pytest.mark.parametrize("hw, size, stride, padding, ceil_mode", POOL2D, ids=_ids(POOL2D))
 def test_max_pool2d_matches_torch(hw, size, stride, padding, ceil_mode):
     x = _tied(np.random.default_rng(sum(hw) * 31), (2, 2) + hw)
-    hp = dict(kind="max", padding=padding, ceil_mode=ceil_mode)
-    out_t, idx_t = F.max_pool2d(_t(x), size, stride, padding, ceil_mode=ceil_mode,
-                                return_indices=True)
-    out, idx = cb.pool2d(x, size, stride, return_indices=True, **hp)
-    np.testing.assert_array_equal(out, out_t.numpy())
-    np.testing.assert_array_equal(idx, idx_t.numpy())
-    _compare_pool(lambda z, **a: cb.pool2d(z, size, stride, **a),
-                  lambda g, z, **a: cb.pool2d_backward(g, z, size, stride, indices=idx, **a),
-                  lambda t: F.max_pool2d(t, size, stride, padding, ceil_mode=ceil_mode),
-                  x, 1, **hp)
+    _check_max(2, x, size, stride, padding, ceil_mode)
 
 
 def test_max_tie_gradient_goes_to_the_first_maximum_in_both():
