@@ -14,9 +14,9 @@ from scipy import signal as sp_signal
 
 import convbook as cb
 from convbook.widgets import _app
-from convbook.widgets.flip import (DEFAULT_IMAGE, DEFAULT_KERNEL, FlipDrawing, flip_demo,
+from convbook.widgets.flip import (CELL, DEFAULT_IMAGE, DEFAULT_KERNEL, FlipDrawing, flip_demo,
                                    flip_figure, flip_state, products_text)
-from convbook.widgets.sliding import (DECAYS, SlidingDrawing, age_weights, sensor_readings,
+from convbook.widgets.sliding import (DECAY_NOTE, DECAYS, SlidingDrawing, age_weights, sensor_readings,
                                       sliding_demo, sliding_figure, sliding_state)
 
 OPERATIONS = ("convolution", "cross-correlation")
@@ -160,20 +160,22 @@ def check_flip_picture(app):
     state, drawing = app.state, app.drawing
     (kh, kw), (r0, c0), (i, j) = state["kernel"].shape, state["window_origin"], state["position"]
     assert drawing.mode == state["mode"]
-    # The window covers the input cells under the kernel (padded coordinates).
-    corner = drawing.in_cells[r0 + kh - 1, c0 + kw - 1]
-    assert corner.get_visible() and drawing.window.get_xy() == corner.get_xy()
-    assert drawing.window_edge.get_xy() == corner.get_xy()
+    # The window covers the input cells under the kernel, all shown (grid coordinates:
+    # the grid starts at row r_lo, column c_lo of the 'full'-padded input).
+    grid, window = drawing.input, drawing.window
+    r, c = r0 + kh - 1 - drawing.r_lo, c0 + kw - 1 - drawing.c_lo
+    assert r >= 0 and c >= 0 and grid.shown[r:r + kh, c:c + kw].shape == (kh, kw)
+    assert grid.shown[r:r + kh, c:c + kw].all()
+    assert window.fill.get_xy() == grid.cell_xy(r, c) == window.edge.get_xy()
     for m in range(kh):
         for n in range(kw):
-            assert drawing.in_cells[r0 + kh - 1 + m, c0 + kw - 1 + n].get_visible()
-            assert drawing.overlay[m][n].get_text() == (
+            assert grid.texts[r + m, c + n].get_text() == _app.format_number(state["window"][m, n])
+            assert window.overlay[m, n].get_text() == (
                 "\u00d7" + _app.format_number(state["kernel_used"][m, n]))
     # The output mark sits on cell (i, j), and every output cell shows the library's value.
-    assert drawing.out_mark.get_xy() == drawing.out_cells[i, j].get_xy()
-    assert set(drawing.out_texts) == {(a, b) for a in range(state["output_shape"][0])
-                                      for b in range(state["output_shape"][1])}
-    for (a, b), text in drawing.out_texts.items():
+    assert drawing.out_mark.fill.get_xy() == drawing.output.cell_xy(i, j)
+    assert drawing.output.shape == state["output_shape"]
+    for (a, b), text in np.ndenumerate(drawing.output.texts):
         assert text.get_text() == _app.format_number(state["output_map"][a, b])
     assert drawing.caption.get_text() == products_text(state)
     assert drawing.caption.get_text().startswith(f"S({i}, {j}) = ")
@@ -198,7 +200,7 @@ def test_flip_every_row_and_col_of_every_mode(operation, mode):
         assert (state["operation"], state["mode"]) == (operation, mode)
         check_flip_state(state)
         check_flip_picture(app)
-        xy = app.drawing.window.get_xy()
+        xy = app.drawing.window.fill.get_xy()
         if previous is not None and previous[0] != (row, col):
             assert app.png != previous[1], "the picture did not change"
             assert xy != previous[2], "the window did not move"
@@ -207,15 +209,16 @@ def test_flip_every_row_and_col_of_every_mode(operation, mode):
 
 def test_flip_each_slider_alone_moves_the_window_one_cell():
     app = flip_demo(mode="full")
-    cell = app.drawing.layout.cell
-    x0, y0 = app.drawing.window.get_xy()
+    cell = app.drawing.input.cell
+    assert cell == CELL
+    x0, y0 = app.drawing.window.fill.get_xy()
     app.controls["col"].value = 1
     assert app.state["position"] == (0, 1)
-    x1, y1 = app.drawing.window.get_xy()
+    x1, y1 = app.drawing.window.fill.get_xy()
     assert (x1 - x0, y1 - y0) == pytest.approx((cell, 0))
     app.controls["row"].value = 1
     assert app.state["position"] == (1, 1)
-    x2, y2 = app.drawing.window.get_xy()
+    x2, y2 = app.drawing.window.fill.get_xy()
     assert (x2 - x1, y2 - y1) == pytest.approx((0, cell))
 
 
@@ -240,7 +243,7 @@ def test_flip_blitted_picture_equals_a_full_redraw():
 
 
 @pytest.mark.parametrize("image_shape, kernel_shape", [((3, 4), (2, 2)), ((5, 3), (2, 3)),
-                                                       ((1, 8), (1, 3)), ((8, 8), (3, 3))])
+                                                       ((1, 5), (1, 3)), ((6, 5), (3, 3))])
 def test_flip_other_shapes_draw_right(image_shape, kernel_shape):
     rng = np.random.default_rng(sum(image_shape + kernel_shape))
     image = rng.integers(-9, 10, image_shape)
@@ -263,12 +266,20 @@ def test_flip_other_shapes_draw_right(image_shape, kernel_shape):
 
 def test_app_widget_holds_the_controls_and_the_image():
     app = flip_demo()
-    controls_box, image = app.widget.children
+    *rows, image = app.widget.children
     assert image is app.image and image.format == "png"
-    assert list(controls_box.children) == list(app.controls.values())
+    # Toggles on one line, the two sliders on their own line (they wrapped before).
+    assert [list(row.children) for row in rows] == [
+        [app.controls["operation"], app.controls["mode"]], [app.controls["row"], app.controls["col"]]]
     assert set(app.controls) == {"operation", "mode", "row", "col"}
     assert [app.controls[n].description for n in ("row", "col")] == ["row i", "col j"]
-    assert set(sliding_demo().controls) == {"t", "decay"}
+    sliding = sliding_demo()
+    assert set(sliding.controls) == {"t", "decay"}
+    assert sliding.controls["t"].description == "t (s)"
+    *rows, _ = sliding.widget.children
+    assert [list(row.children) for row in rows] == [
+        [sliding.controls["t"]], [sliding.controls["decay"], sliding.note]]
+    assert sliding.note.value == DECAY_NOTE and "second younger" in DECAY_NOTE
 
 
 def test_flip_static_figure_is_the_widget_picture():
@@ -282,13 +293,14 @@ def test_flip_static_figure_is_the_widget_picture():
 
 def test_flip_mode_change_keeps_the_window_and_follows_the_output_shape():
     app = flip_demo(mode="valid", position=(1, 2))
-    rows, cols = app.controls["row"], app.controls["col"]
     origin = app.state["window_origin"]
     app.controls["mode"].value = "full"
+    rows, cols = app.controls["row"], app.controls["col"]
     assert (rows.max, cols.max) == (5, 6)
     assert app.state["window_origin"] == origin and app.state["position"] == (3, 4)
     assert (rows.value, cols.value) == (3, 4)
     app.controls["mode"].value = "same"
+    rows, cols = app.controls["row"], app.controls["col"]
     assert (rows.max, cols.max) == (3, 4)
     assert app.state["window_origin"] == origin and app.state["position"] == (2, 3)
     # From a corner of 'full' back to 'valid' the window is clamped into range.
@@ -297,6 +309,7 @@ def test_flip_mode_change_keeps_the_window_and_follows_the_output_shape():
         app.controls["row"].value = 5
         app.controls["col"].value = 6
     app.controls["mode"].value = "valid"
+    rows, cols = app.controls["row"], app.controls["col"]
     assert (rows.max, cols.max) == (1, 2) and app.state["position"] == (1, 2)
     assert (rows.value, cols.value) == (1, 2)
     app.controls["mode"].value = "full"
@@ -316,8 +329,8 @@ def test_flip_padding_cells_follow_the_mode():
     for mode in MODES:
         app.controls["mode"].value = mode
         drawing = app.drawing
-        visible[mode] = sum(p.get_visible() for p in drawing.in_cells.values())
-        sizes[mode] = (len(drawing.out_cells), tuple(drawing.figure.get_size_inches()))
+        visible[mode] = int(drawing.input.shown.sum())
+        sizes[mode] = (drawing.output.texts.size, tuple(drawing.figure.get_size_inches()))
         assert ("zero padding" in drawing.in_title.get_text()) == (mode != "valid")
     assert visible == {"valid": 4 * 5, "same": 6 * 7, "full": 8 * 9}
     assert {mode: n for mode, (n, _) in sizes.items()} == {"valid": 6, "same": 20, "full": 42}
@@ -329,6 +342,15 @@ def test_flip_padding_cells_follow_the_mode():
     assert app.drawing.k_used_title.get_text() == "K as is (used)"
     app.controls["operation"].value = "convolution"
     assert app.drawing.k_used_title.get_text() == "K flipped 180\u00b0 (used)"
+
+
+def grid_box(grid, renderer):
+    """The display-space bounding box of a NumberGrid's shown cells."""
+    from matplotlib.transforms import Bbox
+
+    rows, cols = np.nonzero(grid.shown)
+    (x0, y0), (x1, y1) = grid.cell_xy(rows.min(), cols.min()), grid.cell_xy(rows.max() + 1, cols.max() + 1)
+    return Bbox(grid.ax.transData.transform([(x0, y1), (x1, y0)]))
 
 
 def check_flip_layout(drawing):
@@ -343,29 +365,31 @@ def check_flip_layout(drawing):
         extent = text.get_window_extent(renderer)
         assert box.x0 - 0.5 <= extent.x0 and extent.x1 <= box.x1 + 0.5, text.get_text()
         assert box.y0 - 0.5 <= extent.y0 and extent.y1 <= box.y1 + 0.5, text.get_text()
-    kh, kw = drawing.kshape
-    x0, y0 = drawing.window.get_xy()
-    cell = drawing.layout.cell
-    assert drawing.overlay[0][0].get_fontsize() >= 9
+        assert text.get_fontsize() >= 9
+    grid, window = drawing.input, drawing.window
+    (kh, kw), cell = drawing.kshape, grid.cell
+    x0, y0 = window.fill.get_xy()
+    assert window.overlay[0, 0].get_fontsize() >= 9
     for m in range(kh):
         for n in range(kw):
-            extent = drawing.overlay[m][n].get_window_extent(renderer)
+            extent = window.overlay[m, n].get_window_extent(renderer)
             corner = drawing.ax.transData.transform([(x0 + n * cell, y0 + (m + 1) * cell),
                                                      (x0 + (n + 1) * cell, y0 + m * cell)])
             (left, bottom), (right, top) = corner
-            assert left < extent.x0 and extent.x1 < right, drawing.overlay[m][n].get_text()
+            assert left < extent.x0 and extent.x1 < right, window.overlay[m, n].get_text()
             assert bottom <= extent.y0 and extent.y1 < top
+            # The input's number stays clear of the kernel value in the same cell.
+            row, col = window.position[0] + m, window.position[1] + n
+            assert not extent.overlaps(grid.texts[row, col].get_window_extent(renderer))
+    grids = [grid_box(g, renderer) for g in (grid, drawing.k_used, drawing.output)]
     caption = drawing.caption.get_window_extent(renderer)
-    patches = [*drawing.in_cells.values(), *drawing.out_cells.values()]
-    for patch in patches:
-        if patch.get_visible():
-            assert not caption.overlaps(patch.get_window_extent(renderer)), "caption over a grid"
-    for title in (drawing.in_title, drawing.out_title, drawing.k_used_title):
+    for title in (drawing.caption, drawing.in_title, drawing.out_title, drawing.k_used_title):
         extent = title.get_window_extent(renderer)
-        for patch in [*patches, *drawing.ax.patches]:
-            if patch.get_visible() and patch not in (drawing.window, drawing.window_edge,
-                                                     drawing.out_mark):
-                assert not extent.overlaps(patch.get_window_extent(renderer)), title.get_text()
+        for other in grids:
+            assert not extent.overlaps(other), title.get_text()
+    for text in drawing.output.texts.flat:  # output numbers fit their cells
+        extent = text.get_window_extent(renderer)
+        assert extent.width < drawing.output.cell * figure.dpi
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -374,7 +398,7 @@ def test_flip_layout_is_readable(mode):
     width, _ = app.figure.get_size_inches()
     assert width <= 9.5 + 1e-9
     # The kernel values over the window: 1.5 times the old 9 pt, where the cells allow.
-    assert app.drawing.layout.times_fs >= 13
+    assert app.drawing.window.overlay[0, 0].get_fontsize() >= 13
     for operation in OPERATIONS:
         app.controls["operation"].value = operation
         for row, col in (0, 0), (app.controls["row"].max, app.controls["col"].max):
@@ -480,23 +504,23 @@ def check_sliding_state(state):
     assert state["s_t"] == pytest.approx(state["products"].sum(), rel=1e-12)
     np.testing.assert_allclose(state["s_so_far"], expected[:t + 1], rtol=1e-12)
     assert len(state["s_so_far"]) == t + 1
-    a = state["a"]
-    assert np.all(state["weights"][a > t] == 0), "a future reading got weight"
+    tau = state["tau"]
+    assert np.all(state["weights"][tau > t] == 0), "a future reading got weight"
     np.testing.assert_allclose(state["products"], x * state["weights"], rtol=0, atol=0)
     if t >= len(w) - 1:
         assert state["weights"].sum() == pytest.approx(1.0)
 
 
 def check_sliding_flip_and_start(app):
-    """The side panel shows w against age; the hatched bars, the weight before a = 0."""
+    """The side panel shows w against age; the hatched bars, the weight before τ = 0."""
     state, drawing = app.state, app.drawing
     w, t = state["w"], state["t"]
     np.testing.assert_array_equal(drawing.age_steps.get_data().values, w)
-    # The weights that fall on a < 0 (ages t + 1, t + 2, ...), drawn hatched left of 0.
+    # The weights that fall on τ < 0 (ages t + 1, t + 2, ...), drawn hatched left of 0.
     edges = drawing.w_missing.get_data().edges
-    a = (edges[:-1] + 0.5).astype(int)
-    assert np.all(a < 0) and edges[-1] == -0.5
-    expected = np.array([w[t - k] if t - k < len(w) else 0.0 for k in a])
+    tau = (edges[:-1] + 0.5).astype(int)
+    assert np.all(tau < 0) and edges[-1] == -0.5
+    expected = np.array([w[t - k] if t - k < len(w) else 0.0 for k in tau])
     np.testing.assert_array_equal(drawing.w_missing.get_data().values, expected)
     assert state["weight_before_0"] == pytest.approx(w[t + 1:].sum(), abs=1e-15)
     assert state["weights"].sum() + state["weight_before_0"] == pytest.approx(1.0)
@@ -538,7 +562,7 @@ def test_sliding_every_decay():
             app.controls["t"].value = t
             assert app.state["decay"] == decay
             check_sliding_state(app.state)
-            np.testing.assert_allclose(app.state["w"], age_weights(decay, 15))
+            np.testing.assert_allclose(app.state["w"], age_weights(decay, 60))
         pictures.add(app.png)
     assert len(pictures) == len(DECAYS)
 
@@ -579,9 +603,15 @@ def test_sliding_small_settings_and_figure():
     fig = sliding_figure(t=59)
     assert [ax.get_ylabel() for ax in fig.axes] == ["position (km)", "weight",
                                                     "x \u00b7 w (km)", ""]
-    assert fig.axes[2].get_xlabel() == "time a (s)"
-    assert fig.axes[3].get_xlabel() == "age a (s)" and "w(a)" in fig.axes[3].get_title()
-    assert "flipped and shifted to end at t" in fig.axes[1].get_title(loc="left")
+    # τ is the time of a reading, a = t - τ its age (the chapter's notation).
+    assert fig.axes[2].get_xlabel() == "time of reading \u03c4 (s)"
+    assert fig.axes[3].get_xlabel() == "age a = t \u2212 \u03c4 (s)"
+    assert "w(a)" in fig.axes[3].get_title()
+    assert fig.axes[1].get_title(loc="left").startswith("w(t \u2212 \u03c4): w(a) flipped and shifted")
+    assert "x(\u03c4)\u00b7w(t \u2212 \u03c4)" in fig.axes[2].get_title(loc="left")
+    assert r"\Sigma_\tau" in fig.axes[0].get_title(loc="left")
+    texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    assert not any("\u2090" in text or "\u03a3_" in text for text in texts)  # no fake subscripts
 
 
 def test_sliding_layout_is_readable():
@@ -592,7 +622,8 @@ def test_sliding_layout_is_readable():
         renderer = fig.canvas.get_renderer()
         texts = fig.findobj(lambda a: hasattr(a, "get_text") and a.get_visible()
                             and bool(a.get_text()) and a.figure is fig)
-        assert any("no readings" in x.get_text() and "count" in x.get_text() for x in texts)
+        assert any("no readings\nbefore \u03c4 = 0" in x.get_text() and "count" in x.get_text()
+                   for x in texts)
         for text in texts:
             extent = text.get_window_extent(renderer)
             assert fig.bbox.x0 <= extent.x0 and extent.x1 <= fig.bbox.x1, text.get_text()
@@ -616,6 +647,7 @@ def test_sliding_layout_is_readable():
     (dict(decay="fast"), ValueError, "`decay`"),
     (dict(width=0), ValueError, "`width` must be a positive"),
     (dict(width=80), ValueError, "must not exceed `n`"),
+    (dict(width=2.0), TypeError, "`width` must be an integer"),
     (dict(n=1, t=0, width=1), ValueError, "between 2 and 400"),
     (dict(noise=-1.0), ValueError, "`noise` must be a finite number"),
     (dict(seed=-3), ValueError, "`seed` must be zero or a positive"),
@@ -624,3 +656,74 @@ def test_sliding_bad_settings_raise_clearly(kwargs, error, words):
     for build in (sliding_demo, sliding_figure, sliding_state):
         with pytest.raises(error, match=words):
             build(**kwargs)
+
+
+def test_sliding_weight_axes_are_the_same_for_every_decay():
+    app = sliding_demo()
+    limits = set()
+    for decay in DECAYS:
+        app.controls["decay"].value = decay
+        drawing = app.drawing
+        limits.add((drawing.ax_w.get_ylim(), drawing.ax_p.get_ylim(), drawing.ax_age.get_ylim()))
+        # ... and they hold the tallest bar of every decay.
+        assert drawing.ax_w.get_ylim()[1] > app.state["w"].max()
+    assert len(limits) == 1
+
+
+def test_sliding_kernel_reaches_the_whole_axis_and_the_last_bar_shows():
+    state = sliding_state(t=59, decay=0.95)
+    assert len(state["w"]) == 60  # width defaults to n: no reading on the axis is cut off
+    for decay in DECAYS:  # the truncated tail, shared out by normalising, is under 5%
+        assert decay ** 60 < 0.05 and age_weights(decay).sum() == pytest.approx(1.0)
+    fig = sliding_figure(t=59)
+    low, high = fig.axes[0].get_xlim()
+    assert high >= 59.5 + 1  # the bar of t = 59 spans 58.5..59.5, with room after it
+
+
+def test_flip_mode_change_gives_new_sliders_whose_end_is_the_new_limit():
+    app = flip_demo(mode="valid")
+    old_row, old_col = app.controls["row"], app.controls["col"]
+    app.controls["mode"].value = "full"
+    row, col = app.controls["row"], app.controls["col"]
+    # A live slider whose max changes keeps the old range for End in the browser: the
+    # row and col sliders are new ones, built with the new range, in the widget tree.
+    assert row is not old_row and col is not old_col
+    assert (row.max, col.max) == (5, 6) and (row.min, col.min) == (0, 0)
+    tree = [c for box in app.widget.children[:-1] for c in box.children]
+    assert row in tree and col in tree and old_row not in tree and old_col not in tree
+    assert old_row.comm is None  # closed
+    row.value = row.max  # what End does: the new slider drives the picture
+    assert app.state["position"][0] == 5
+    old_row.value = 0  # the old one no longer does
+    assert app.state["position"][0] == 5
+    # An operation change keeps the range, and the sliders.
+    app.controls["operation"].value = "cross-correlation"
+    assert app.controls["row"] is row
+
+
+def test_drawing_redraws_the_background_only_when_its_key_changes():
+    calls = []
+
+    class Counting(FlipDrawing):
+        def draw_background(self, state):
+            calls.append(state["operation"])
+            super().draw_background(state)
+
+    state = flip_state(mode="same")
+    drawing = Counting(state)
+    for position in range(5):
+        drawing.render_rgba(flip_state(mode="same", position=position))
+    assert calls == ["convolution"]
+    drawing.render_rgba(flip_state(operation="cross-correlation", mode="same"))
+    drawing.render_rgba(flip_state(operation="cross-correlation", mode="same", position=3))
+    assert calls == ["convolution", "cross-correlation"]
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (4, 6), (1, 8)])
+def test_flip_size_limits_are_the_documented_ones(shape):
+    """flip_state's docstring: a 3x3 kernel on up to 5 columns, 2x2 up to 6, 1x1 up to 8."""
+    kernel = np.ones({(3, 5): (3, 3), (4, 6): (2, 2), (1, 8): (1, 1)}[shape])
+    image = np.ones((max(shape[0], kernel.shape[0]), shape[1]))
+    assert flip_figure(image, kernel, mode="full").get_size_inches()[0] <= 9.5
+    with pytest.raises(ValueError, match="too large to draw"):
+        flip_state(np.ones((image.shape[0], shape[1] + 1)), kernel)

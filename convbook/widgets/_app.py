@@ -26,7 +26,10 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["App", "Drawing", "NotebookFigure", "new_figure", "encode_png", "format_number"]
+__all__ = ["App", "Drawing", "NotebookFigure", "new_figure", "inch_axes", "encode_png",
+           "format_number"]
+
+_UNSET = object()  # a background key no state has
 
 #: Resolution of every widget figure: 9.5 in wide at 90 dpi is 855 px, a notebook's width.
 DPI = 90
@@ -50,6 +53,24 @@ def new_figure(width, height, dpi=DPI):
     figure = NotebookFigure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(figure)
     return figure
+
+
+def inch_axes(figure):
+    """Axes over the whole ``figure`` whose data units are inches from its top-left corner.
+
+    The kit's primitives (grids, networks, matrices) take positions and sizes in inches
+    on such axes, so that a cell has the same size on paper in every figure.
+
+    >>> ax = inch_axes(new_figure(4, 3))
+    >>> [float(v) for v in (*ax.get_xlim(), *ax.get_ylim())]
+    [0.0, 4.0, 3.0, 0.0]
+    """
+    width, height = figure.get_size_inches()
+    ax = figure.add_axes([0, 0, 1, 1])
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)
+    ax.set_axis_off()
+    return ax
 
 
 def _png_chunk(tag, data):
@@ -83,13 +104,54 @@ def format_number(value):
 
 
 class Drawing:
-    """Base class of a plain drawing: artists made once, updated from a state dict.
+    """Base class of a plain drawing: artists made once, then updated from a state dict.
 
-    Subclasses build their artists in ``__init__`` (after calling this one), list the
-    artists that change on every tick in ``self.dynamic``, and implement ``update``. They
-    may override ``background_key`` to say which part of the state the rest depends on;
-    the backgrounds of the last ``max_backgrounds`` keys are kept, so going back to an
-    earlier mode costs a blit, not a full redraw.
+    A subclass builds its artists in ``__init__`` (after calling this one), marks the
+    ones that change on every tick with :meth:`add_dynamic`, and implements
+
+    - ``background_key(state)``: a hashable value naming the static picture (say, the
+      mode); default ``None``, one background;
+    - ``draw_background(state)``: updates the static artists; called by :meth:`update`
+      only when ``background_key(state)`` changes;
+    - ``draw_dynamic(state)``: updates the dynamic artists; called on every update.
+
+    :meth:`render_rgba` keeps the pixels of the static artists for the last
+    ``max_backgrounds`` keys and draws only the dynamic artists over them (blitting).
+    A blitted picture equals a full redraw only if the drawing keeps these rules:
+
+    1. No static artist above a dynamic one where they overlap: the dynamic artists are
+       drawn over the cached background, whatever their zorder. A label inside a moving
+       highlight must move with it (be dynamic too).
+    2. A dynamic shaded span covers what lies under it in the background, including the
+       axes' spines and grid: make the spines dynamic (:meth:`add_dynamic_spines`), and
+       leave the grid out of axes that have moving patches.
+    3. ``draw_background`` changes static artists only, ``draw_dynamic`` dynamic ones only;
+       anything that moves ticks or tick labels (axis limits) belongs in the background.
+    4. Everything the background depends on is in ``background_key``; a state with an
+       equal key must give the same static pixels.
+    5. Text is the costly part of a blit: keep labels static and redraw only the numbers.
+    6. A drawing whose figure size depends on the state (say, one per mode) is one
+       drawing per size; the App chooses between them (``App._drawing_for``).
+    7. Draw on an Agg figure from :func:`new_figure`, never pyplot.
+
+    Examples
+    --------
+    >>> class Dot(Drawing):
+    ...     def __init__(self):
+    ...         super().__init__(new_figure(2, 1))
+    ...         self.ax = self.figure.add_axes([0.1, 0.2, 0.8, 0.7])
+    ...         (self.dot,) = self.add_dynamic(*self.ax.plot([0], [0], "o"))
+    ...     def background_key(self, state):
+    ...         return state["scale"]
+    ...     def draw_background(self, state):
+    ...         self.ax.set_xlim(0, state["scale"])
+    ...     def draw_dynamic(self, state):
+    ...         self.dot.set_data([state["x"]], [0.5])
+    >>> drawing = Dot()
+    >>> drawing.render_rgba({"scale": 10, "x": 3}).shape
+    (90, 180, 4)
+    >>> drawing.dot.get_xdata()[0], [float(v) for v in drawing.ax.get_xlim()]
+    (3, [0.0, 10.0])
     """
 
     max_backgrounds = 12
@@ -97,15 +159,38 @@ class Drawing:
     def __init__(self, figure):
         self.figure = figure
         self.dynamic = []
+        self._key = _UNSET  # background key of what the static artists show now
         self._backgrounds = {}  # background_key -> pixels of everything but `dynamic`
         self._renderer = None
 
-    def update(self, state):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def add_dynamic(self, *artists):
+        """Mark ``artists`` as changing on every tick; returns them (a tuple)."""
+        self.dynamic.extend(artists)
+        return artists
+
+    def add_dynamic_spines(self, *axes):
+        """Redraw the spines of ``axes`` on every tick (rule 2: a moving span covers them)."""
+        for ax in axes:
+            self.add_dynamic(*ax.spines.values())
 
     def background_key(self, state):
         """A hashable value; the static background is redrawn when it changes."""
         return None
+
+    def draw_background(self, state):
+        """Update the static artists to ``state`` (only when its background key changes)."""
+
+    def draw_dynamic(self, state):  # pragma: no cover - abstract
+        """Update the dynamic artists to ``state`` (every tick)."""
+        raise NotImplementedError
+
+    def update(self, state):
+        """Bring every artist to ``state``: the background if its key changed, then the rest."""
+        key = self.background_key(state)
+        if key != self._key:
+            self.draw_background(state)
+            self._key = key
+        self.draw_dynamic(state)
 
     def render_rgba(self, state):
         """Update the artists to ``state`` and return the rendered ``(H, W, 4)`` pixels.
@@ -137,8 +222,8 @@ class Drawing:
         self._backgrounds[key] = background  # most recently used last
         while len(self._backgrounds) > self.max_backgrounds:
             del self._backgrounds[next(iter(self._backgrounds))]
-        # Drawn over the whole background, in z-order; a full redraw gives the same picture
-        # as long as no static artist sits above a dynamic one (the tests compare the two).
+        # In z-order over the whole background: a full redraw gives the same picture as
+        # long as the rules in the class docstring hold (the tests compare the two).
         for artist in sorted(self.dynamic, key=lambda a: a.get_zorder()):
             self.figure.draw_artist(artist)
         return np.asarray(canvas.buffer_rgba())
@@ -146,6 +231,11 @@ class Drawing:
     def render_png(self, state):
         """PNG bytes of the figure at ``state`` (see :func:`encode_png`)."""
         return encode_png(self.render_rgba(state))
+
+    def figure_at(self, state):
+        """The whole figure at ``state`` (for the static ``*_figure`` functions)."""
+        self.update(state)
+        return self.figure
 
 
 class App:
@@ -163,11 +253,16 @@ class App:
     prerender : sequence of dict, optional
         States whose static backgrounds are drawn ahead, at construction, so that no
         later update pays for a full redraw (e.g. one state per mode).
+    rows : sequence of sequences, optional
+        The controls' layout: one line per row, each a list of control names and other
+        widgets (say, an ``ipywidgets.HTML`` note beside the control it explains).
+        Default: every control on one line.
 
     Attributes
     ----------
     widget : ipywidgets.VBox
-        What a notebook cell displays (an ``App`` also displays itself as this widget).
+        What a notebook cell displays (an ``App`` also displays itself as this widget):
+        the rows of controls, then the image.
     controls, state : dict
         The controls by name, and the values computed at the current settings.
     drawing, figure
@@ -176,7 +271,7 @@ class App:
         The picture currently shown.
     """
 
-    def __init__(self, controls, compute, drawing, prerender=()):
+    def __init__(self, controls, compute, drawing, prerender=(), rows=None):
         import ipywidgets
 
         self.controls = dict(controls)
@@ -187,11 +282,12 @@ class App:
         self.state = {}
         self.png = b""
         self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%"))
-        self.widget = ipywidgets.VBox(
-            [ipywidgets.HBox(list(self.controls.values()),
-                             layout=ipywidgets.Layout(flex_flow="row wrap")),
-             self.image]
-        )
+        rows = [list(self.controls)] if rows is None else rows
+        self.rows = [ipywidgets.HBox([self.controls[item] if isinstance(item, str) else item
+                                      for item in row],
+                                     layout=ipywidgets.Layout(flex_flow="row wrap"))
+                     for row in rows]
+        self.widget = ipywidgets.VBox([*self.rows, self.image])
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         for state in prerender:
@@ -219,6 +315,23 @@ class App:
         self.image.value = self.png
         return self.state
 
+    def replace_control(self, name, control):
+        """Put ``control`` where control ``name`` is, in ``controls`` and on screen.
+
+        The way to change a slider's range (see :meth:`_settle`): a live slider whose
+        ``max`` changes keeps its old range for the keyboard in the browser (End jumps to
+        the old maximum), while a new slider knows its range from the start.
+        """
+        old = self.controls[name]
+        old.unobserve(self._on_change, names="value")
+        for row in self.rows:
+            if old in row.children:
+                row.children = tuple(control if c is old else c for c in row.children)
+        self.controls[name] = control
+        control.observe(self._on_change, names="value")
+        old.close()
+        return control
+
     @contextlib.contextmanager
     def hold(self):
         """Context manager: change several controls, then update once at the end."""
@@ -234,7 +347,8 @@ class App:
         """Hook: bring dependent controls in line (e.g. a slider's range) after ``change``.
 
         Runs on every change, even inside :meth:`hold`, so that a slider's range is right
-        before the next value is set; control changes made here cause no updates.
+        before the next value is set; control changes made here cause no updates. Change
+        a range with :meth:`replace_control`, not by setting ``min``/``max``.
         """
 
     def _on_change(self, change):

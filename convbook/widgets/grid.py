@@ -1,0 +1,209 @@
+"""The kit's grid of numbers: cells of a fixed size in inches, and windows that move over it.
+
+Used by the flip demo (the input, the kernel, the output) and by
+:class:`~convbook.widgets.tied.ParameterMatrix`; any picture of an array cell by cell
+(an image under a kernel, a pooling window, a weight matrix) starts here.
+"""
+
+import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgba_array
+from matplotlib.patches import Rectangle
+
+from ._app import format_number
+
+__all__ = ["NumberGrid", "GridWindow", "fit_fontsize", "ORANGE"]
+
+ORANGE = "#e8710a"
+_ORANGE_TEXT = "#b3470a"
+
+
+def fit_fontsize(strings, width, sizes=(13, 12, 11, 10, 9), weight="bold"):
+    """The largest of ``sizes`` (pt) at which every one of ``strings`` is at most ``width`` in.
+
+    Falls back to the smallest size. Measured on the glyph outlines, plus 4% for Agg's
+    hinting.
+
+    >>> fit_fontsize(["\\u00d72", "\\u00d7\\u22121"], 0.45)
+    13
+    >>> fit_fontsize(["\\u00d70.333"], 0.44)
+    9
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure = TextToPath().get_text_width_height_descent
+    for size in sizes:
+        prop = FontProperties(size=size, weight=weight)
+        if all(1.04 * measure(s, prop, ismath=False)[0] / 72 <= width for s in strings):
+            return size
+    return sizes[-1]
+
+
+def _colours(colour, shape):
+    """An ``(H*W, 4)`` RGBA array from one colour or an ``(H, W)`` array of colours."""
+    if isinstance(colour, str) or np.ndim(colour) == 1 and len(colour) in (3, 4) \
+            and not isinstance(colour[0], str):
+        return np.repeat(to_rgba_array(colour), shape[0] * shape[1], axis=0)
+    colour = np.asarray(colour)
+    if colour.shape[:2] != tuple(shape):
+        raise ValueError(f"colours of shape {colour.shape} for a grid of shape {tuple(shape)}; "
+                         f"pass one colour or one per cell")
+    return to_rgba_array(colour.reshape(shape[0] * shape[1], *colour.shape[2:]))
+
+
+class NumberGrid:
+    """A grid of numbers on inch axes (:func:`~convbook.widgets._app.inch_axes`).
+
+    The cells are one ``PolyCollection`` and the numbers one ``Text`` each, all static
+    (they go into the drawing's background); :meth:`add_window` adds what moves.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes whose data units are inches, y pointing down.
+    values : array_like of shape (H, W), or None
+        The numbers written in the cells (:func:`format_number`); ``None``: blank cells,
+        with ``shape`` given instead.
+    xy : (float, float)
+        Top-left corner of the grid, inches.
+    cell : float
+        Side of a cell, inches (fixed: the figure is sized to the grid, not the reverse).
+    fontsize : float
+        Size of the numbers, pt.
+    color, facecolor, edgecolor : colour, or array of shape (H, W) of colours
+        Of the numbers, the cells' fill and the cells' borders.
+    number_at : (float, float)
+        Where a number sits in its cell, as fractions of the cell from its top-left:
+        ``(0.5, 0.5)`` is the centre; ``(0.34, 0.36)`` leaves the lower right corner
+        free for a window's overlay.
+    shape : (int, int), optional
+        The grid's shape when ``values`` is None.
+
+    Attributes
+    ----------
+    cells : PolyCollection
+    texts : ndarray of Text, shape (H, W)
+    shape, xy, cell
+
+    Examples
+    --------
+    >>> from convbook.widgets._app import inch_axes, new_figure
+    >>> ax = inch_axes(new_figure(3, 2))
+    >>> grid = NumberGrid(ax, np.arange(6).reshape(2, 3), xy=(0.2, 0.2), cell=0.5)
+    >>> grid.texts[1, 2].get_text(), grid.cell_xy(1, 2)
+    ('5', (1.2, 0.7))
+    >>> window = grid.add_window((2, 2), overlay=True)
+    >>> window.move_to(0, 1, overlay=[[1, 0], [0, -1]])
+    >>> window.overlay[1, 1].get_text(), window.fill.get_xy()
+    ('×−1', (0.7, 0.2))
+    """
+
+    def __init__(self, ax, values, xy, cell, *, fontsize=11, color="black",
+                 facecolor="white", edgecolor="black", number_at=(0.5, 0.5), shape=None,
+                 linewidth=0.8, zorder=1):
+        self.ax, self.xy, self.cell = ax, (float(xy[0]), float(xy[1])), float(cell)
+        if values is not None:
+            values = np.asarray(values)
+            shape = values.shape
+        self.shape = (int(shape[0]), int(shape[1]))
+        h, w = self.shape
+        rows, cols = np.divmod(np.arange(h * w), w)
+        x0, y0 = self.xy[0] + cols * cell, self.xy[1] + rows * cell
+        corners = np.array([[0, 0], [1, 0], [1, 1], [0, 1]]) * cell
+        verts = np.stack([x0, y0], axis=-1)[:, None, :] + corners[None]
+        self._face = _colours(facecolor, self.shape)
+        self._edge = _colours(edgecolor, self.shape)
+        self.cells = ax.add_collection(PolyCollection(
+            verts, facecolors=self._face, edgecolors=self._edge, linewidths=linewidth,
+            zorder=zorder), autolim=False)
+        self.texts = np.empty(self.shape, dtype=object)
+        text_colour = _colours(color, self.shape)
+        fx, fy = number_at
+        for k in range(h * w):
+            self.texts[rows[k], cols[k]] = ax.text(
+                x0[k] + fx * cell, y0[k] + fy * cell, "", ha="center", va="center",
+                fontsize=fontsize, color=text_colour[k], zorder=zorder + 0.1)
+        self.shown = np.ones(self.shape, dtype=bool)
+        if values is not None:
+            self.set_values(values)
+
+    def cell_xy(self, row, col):
+        """Top-left corner of cell ``(row, col)``, inches (any row, col: also off the grid)."""
+        return (round(self.xy[0] + col * self.cell, 12), round(self.xy[1] + row * self.cell, 12))
+
+    @property
+    def extent(self):
+        """``(left, top, right, bottom)`` of the grid, inches."""
+        h, w = self.shape
+        return (self.xy[0], self.xy[1], self.xy[0] + w * self.cell, self.xy[1] + h * self.cell)
+
+    def set_values(self, values):
+        """Write ``values`` (shape (H, W)) in the cells."""
+        for text, value in zip(self.texts.flat, np.asarray(values).flat):
+            text.set_text(format_number(value))
+
+    def set_facecolors(self, facecolor):
+        """New fill colours: one colour or one per cell."""
+        self._face = _colours(facecolor, self.shape)
+        self.set_shown(self.shown)
+
+    def set_shown(self, shown):
+        """Show only the cells (and numbers) where ``shown``, a boolean (H, W) array."""
+        self.shown = np.broadcast_to(np.asarray(shown, dtype=bool), self.shape).copy()
+        flat = self.shown.ravel()
+        self.cells.set_facecolors(np.where(flat[:, None], self._face, 0.0))
+        self.cells.set_edgecolors(np.where(flat[:, None], self._edge, 0.0))
+        for text, visible in zip(self.texts.flat, flat):
+            text.set_visible(bool(visible))
+
+    def add_window(self, shape, *, color=ORANGE, alpha=0.22, linewidth=2.5, overlay=False,
+                   overlay_fontsize=13, overlay_color=_ORANGE_TEXT):
+        """A window of ``shape`` cells that moves over the grid (dynamic artists).
+
+        With ``overlay``, each cell under the window gets a text in its lower right
+        corner (say, the kernel value it is multiplied by), set by
+        :meth:`GridWindow.move_to`.
+        """
+        return GridWindow(self, shape, color, alpha, linewidth, overlay, overlay_fontsize,
+                          overlay_color)
+
+
+class GridWindow:
+    """A translucent, outlined block of cells over a :class:`NumberGrid` (see ``add_window``).
+
+    ``artists`` are its dynamic artists: pass them to ``Drawing.add_dynamic``.
+    """
+
+    def __init__(self, grid, shape, color, alpha, linewidth, overlay, overlay_fontsize,
+                 overlay_color):
+        ax, cell = grid.ax, grid.cell
+        self.grid, self.shape = grid, (int(shape[0]), int(shape[1]))
+        h, w = self.shape
+        self.fill = ax.add_artist(Rectangle((0, 0), w * cell, h * cell, facecolor=color,
+                                            alpha=alpha, edgecolor="none", zorder=5))
+        self.edge = ax.add_artist(Rectangle((0, 0), w * cell, h * cell, facecolor="none",
+                                            edgecolor=color, lw=linewidth, zorder=6))
+        self.overlay = np.empty(self.shape if overlay else (0, 0), dtype=object)
+        for m, n in np.ndindex(self.overlay.shape):
+            self.overlay[m, n] = ax.text(0, 0, "", ha="right", va="baseline",
+                                         fontsize=overlay_fontsize, color=overlay_color,
+                                         fontweight="bold", zorder=7)
+        self.artists = [self.fill, self.edge, *self.overlay.flat]
+        self.position = None
+
+    def move_to(self, row, col, overlay=None):
+        """Put the window's top-left cell on grid cell ``(row, col)``.
+
+        ``overlay``: array of shape ``self.shape``, written ``×value`` in the cells.
+        """
+        x, y = self.grid.cell_xy(row, col)
+        self.fill.set_xy((x, y))
+        self.edge.set_xy((x, y))
+        self.position = (row, col)
+        if overlay is None:
+            return
+        cell = self.grid.cell
+        for (m, n), text in np.ndenumerate(self.overlay):
+            text.set_position((x + (n + 0.96) * cell, y + (m + 0.88) * cell))
+            text.set_text("\u00d7" + format_number(overlay[m][n]))
