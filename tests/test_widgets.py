@@ -727,3 +727,127 @@ def test_flip_size_limits_are_the_documented_ones(shape):
     assert flip_figure(image, kernel, mode="full").get_size_inches()[0] <= 9.5
     with pytest.raises(ValueError, match="too large to draw"):
         flip_state(np.ones((image.shape[0], shape[1] + 1)), kernel)
+
+
+# --------------------------------------------------------------------------- the kit
+from matplotlib.collections import LineCollection  # noqa: E402
+
+from convbook.widgets import (Drawing, LayeredNetwork, NumberGrid, ParameterMatrix,  # noqa: E402
+                              inch_axes, new_figure, parameter_colors)
+
+
+class KitDemo(Drawing):
+    """Every primitive in one drawing: a grid with a window, a network, a tied matrix."""
+
+    def __init__(self, state=None):
+        super().__init__(new_figure(8, 3.2))
+        ax = inch_axes(self.figure)
+        self.grid = NumberGrid(ax, np.arange(12).reshape(3, 4), (0.2, 0.3), 0.45,
+                               number_at=(0.34, 0.36))
+        self.window = self.grid.add_window((2, 2), overlay=True)
+        self.net = LayeredNetwork(ax, [5, 5], names=("x", "s"), xy=(4.0, 2.6))
+        self.band = np.abs(np.subtract.outer(range(5), range(5))) <= 1
+        self.net.connect(0, self.band)
+        self.matrix = ParameterMatrix(ax, [[0, 1, -1], [-1, 0, 1]], (6.2, 0.3), 0.45)
+        self.add_dynamic(*self.window.artists, *self.net.artists)
+
+    def background_key(self, state):
+        return state["ids"]
+
+    def draw_background(self, state):
+        self.matrix.set_ids(np.array(state["ids"]).reshape(2, 3))
+
+    def draw_dynamic(self, state):
+        self.window.move_to(*state["corner"], overlay=[[1, -1], [0, 2]])
+        self.net.highlight(self.net.affected(0, state["unit"]) | {(0, state["unit"])})
+
+
+def test_kit_blitted_picture_equals_a_full_redraw():
+    drawing = KitDemo()
+    states = [dict(ids=ids, corner=corner, unit=unit)
+              for ids, corner, unit in [((0, 1, -1, -1, 0, 1), (0, 0), 0),
+                                        ((0, 1, 2, 3, 4, 5), (1, 2), 4),
+                                        ((0, 1, -1, -1, 0, 1), (1, 1), 2)]]
+    for state in states:
+        shown = drawing.render_rgba(state)[..., :3].copy()
+        fresh = KitDemo()
+        fresh.update(state)
+        fresh.figure.canvas.draw()
+        full = np.asarray(fresh.figure.canvas.buffer_rgba())[..., :3]
+        differ = np.any(np.abs(shown.astype(int) - full.astype(int)) > 8, axis=-1)
+        assert differ.mean() < 1e-3, f"{state}: {differ.sum()} pixels differ"
+
+
+def test_number_grid_cells_numbers_window_and_shown():
+    ax = inch_axes(new_figure(3, 2))
+    grid = NumberGrid(ax, [[1.5, -2, 0], [3, 4, 5]], (0.25, 0.5), 0.4)
+    assert [t.get_text() for t in grid.texts.flat] == ["1.5", "\u22122", "0", "3", "4", "5"]
+    assert grid.cell_xy(1, 2) == (1.05, 0.9) and grid.extent == pytest.approx((0.25, 0.5, 1.45, 1.3))
+    # Fixed cell size in inches, whatever the figure: 0.4 in is 36 px at 90 dpi.
+    verts = grid.cells.get_paths()[0].vertices
+    assert np.ptp(verts[:, 0]) == pytest.approx(0.4) and np.ptp(verts[:, 1]) == pytest.approx(0.4)
+    window = grid.add_window((1, 2), overlay=True)
+    window.move_to(1, 1, overlay=[[7, -1]])
+    assert window.fill.get_xy() == grid.cell_xy(1, 1) and window.position == (1, 1)
+    assert [t.get_text() for t in window.overlay.flat] == ["\u00d77", "\u00d7\u22121"]
+    assert window.fill.get_width() == pytest.approx(0.8)
+    grid.set_shown([[True, False, True], [True, True, False]])
+    assert [t.get_visible() for t in grid.texts.flat] == [True, False, True, True, True, False]
+    assert grid.cells.get_facecolors()[1, 3] == 0 and grid.cells.get_facecolors()[0, 3] == 1
+    with pytest.raises(ValueError, match="one per cell"):
+        NumberGrid(ax, np.ones((2, 2)), (0, 0), 0.4, facecolor=np.full((3, 3), "red"))
+
+
+def test_network_highlights_exactly_what_was_asked():
+    ax = inch_axes(new_figure(6, 3))
+    net = LayeredNetwork(ax, [5, 5, 5], names=("x", "h", "g"), xy=(3, 2.8))
+    band = np.abs(np.subtract.outer(range(5), range(5))) <= 1  # kernel width 3
+    net.connect(0, band)
+    net.connect(1, np.ones((5, 5), bool), color="0.8")  # a dense layer: every edge
+    # One LineCollection per connect call (plus the highlight's), not one artist per edge.
+    assert sum(isinstance(c, LineCollection) for c in ax.collections) == 3
+    assert len(net.edges[0]) == 13 and len(net.edges[1]) == 25
+    # Book Fig. 9.2: x3 affects s2, s3, s4; Fig. 9.3: s3's receptive field is x2, x3, x4.
+    assert net.affected(0, 2) >= {(1, 1), (1, 2), (1, 3)}
+    assert net.affected(0, 2) == {(1, 1), (1, 2), (1, 3), *[(2, j) for j in range(5)]}
+    assert net.receptive_field(1, 2) == {(0, 1), (0, 2), (0, 3)}
+    assert net.receptive_field(2, 0) == {(1, j) for j in range(5)} | {(0, i) for i in range(5)}
+    units = {(0, 1), (0, 2), (0, 3), (1, 2)}
+    net.highlight(units)
+    assert set(net.highlighted[0]) == units
+    assert net.highlighted[1] == [(0, 1, 2), (0, 2, 2), (0, 3, 2)]
+    assert len(net.hi_edges.get_segments()) == 3
+    np.testing.assert_allclose(net.hi_units.get_offsets(),
+                               [net.centres[layer][i] for layer, i in sorted(units)])
+    shown = [t.get_text() for t in net.hi_texts if t.get_visible()]
+    assert shown == ["$x_{2}$", "$x_{3}$", "$x_{4}$", "$h_{3}$"]
+    # Edges stop at the circles' rims.
+    (a, b) = net.hi_edges.get_segments()[0]
+    assert np.hypot(*(a - net.centres[0][1])) == pytest.approx(net.radius)
+    net.highlight([(2, 4)], edges=[(1, 0, 4)])
+    assert net.highlighted == ([(2, 4)], [(1, 0, 4)])
+    assert sum(t.get_visible() for t in net.hi_texts) == 1
+
+
+def test_parameter_matrix_colours_follow_the_ids():
+    ax = inch_axes(new_figure(4, 3))
+    ids = np.array([[0, 1, -1, 3], [-1, 0, 1, 2], [5, -1, 0, 1]])
+    values = np.arange(12.0).reshape(3, 4)
+    matrix = ParameterMatrix(ax, ids, (0.2, 0.2), 0.4, values=values)
+    colors = matrix.colors.reshape(-1, 4)
+    flat = ids.ravel()
+    for a in range(flat.size):
+        for b in range(flat.size):
+            same = bool(np.all(colors[a] == colors[b]))
+            assert same == (flat[a] == flat[b]), (flat[a], flat[b])
+    assert np.all(colors[flat < 0] == 1.0)  # structural zeros white ...
+    assert [t.get_text() for t in matrix.texts[ids < 0]] == ["", "", ""]  # ... and blank
+    assert matrix.texts[0, 1].get_text() == "1" and matrix.texts[2, 0].get_text() == "8"
+    np.testing.assert_array_equal(matrix.cells.get_facecolors(), colors)
+    # Masked entries are structural zeros too; an id keeps its colour in every matrix.
+    masked = ParameterMatrix(ax, np.ma.masked_equal([[0, 7], [3, 7]], 3), (2.2, 0.2), 0.4)
+    assert np.all(masked.colors[1, 0] == 1.0)
+    np.testing.assert_array_equal(masked.colors[0, 0], matrix.colors[0, 0])
+    np.testing.assert_array_equal(masked.colors[0, 1], parameter_colors(8)[7])
+    big = parameter_colors(300)
+    assert len({tuple(c) for c in big.round(6)}) == 300

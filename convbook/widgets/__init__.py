@@ -10,11 +10,21 @@ Every demo comes in two forms that share one drawing code path:
 
 Demos: :func:`flip_demo` (2-D convolution vs cross-correlation, section 9.1, Eqs. 9.4-9.6)
 and :func:`sliding_demo` (the spaceship sensor, Eqs. 9.1-9.3).
+
+The kit a new demo is built from: :class:`Drawing` (static/dynamic bookkeeping and
+blitting; its docstring has the rules), :class:`App` (controls in rows, state, PNG),
+:func:`new_figure` and :func:`inch_axes`, and the primitives :class:`NumberGrid` (a grid
+of numbers with a moving window), :class:`LayeredNetwork` (rows of units and edges, a
+highlighted set) and :class:`ParameterMatrix` (a matrix coloured by parameter id).
 """
 
-from ._app import App, Drawing
+from ._app import App, Drawing, inch_axes, new_figure
 from .flip import flip_demo, flip_figure, flip_state
+from .grid import NumberGrid
+from .network import LayeredNetwork
 from .sliding import sliding_demo, sliding_figure, sliding_state
+from .tied import ParameterMatrix, parameter_colors
 
-__all__ = ["App", "Drawing", "flip_demo", "flip_figure", "flip_state",
+__all__ = ["App", "Drawing", "new_figure", "inch_axes", "NumberGrid", "LayeredNetwork",
+           "ParameterMatrix", "parameter_colors", "flip_demo", "flip_figure", "flip_state",
            "sliding_demo", "sliding_figure", "sliding_state"]
