@@ -20,6 +20,8 @@ a reference on several cases) and :func:`check_causal` (a filter over a sequence
 readings, which must also never look into the future).
 """
 
+import copy
+
 import numpy as np
 
 __all__ = ["check", "check_function", "check_causal"]
@@ -173,15 +175,56 @@ def _compare(got, want, rtol, atol, hints=None):
     )
 
 
+def _copied(value):
+    """A deep copy, so that code under test cannot change what another party sees."""
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # an uncopyable object: share it, as before
+        return value
+
+
+def _changed_arguments(before, after):
+    """1-based positions of the array arguments that differ between two copies."""
+    changed = []
+    for number, (old, new) in enumerate(zip(before, after), start=1):
+        try:
+            if isinstance(old, (np.ndarray, list)) and not np.array_equal(
+                    np.asarray(old), np.asarray(new), equal_nan=True):
+                changed.append(number)
+        except Exception:  # incomparable: say nothing rather than guess
+            pass
+    return changed
+
+
+def _run(func, *args):
+    """(answer, None), or (None, (status, message)) when ``func`` raised.
+
+    Everything but ``KeyboardInterrupt`` is caught, ``SystemExit`` included: an exercise
+    that calls ``exit()`` gets a verdict, not a dead kernel.
+    """
+    try:
+        return func(*args), None
+    except NotImplementedError:
+        return None, ("TODO", _TODO)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
+        return None, ("FAIL", f"your code raised {_error_text(error)}")
+
+
+def _reference_failed(failed):
+    """The verdict's words for a reference that raised (``failed`` from :func:`_run`)."""
+    error = failed[1].removeprefix("your code raised ")
+    return f"the reference failed ({error}; a bug in the exercise, not in your code)"
+
+
 def _verdict(answer, expected, rtol, atol, hints=None):
     """(status, message) where status is 'PASS', 'FAIL' or 'TODO'."""
+    expected = _copied(expected)  # a view of data the learner's code may change in place
     if callable(answer):
-        try:
-            answer = answer()
-        except NotImplementedError:
-            return "TODO", _TODO
-        except Exception as error:
-            return "FAIL", f"your code raised {_error_text(error)}"
+        answer, failed = _run(answer)
+        if failed:
+            return failed
     got, reason = _as_array(answer)
     if reason:
         return "FAIL", f"the answer {reason}"
@@ -198,6 +241,72 @@ def _verdict(answer, expected, rtol, atol, hints=None):
     return ("PASS" if ok else "FAIL"), message
 
 
+def _function_case(func, reference, args, rtol, atol, shape_hints):
+    """(status, message) for one case of :func:`check_function`."""
+    # The reference and the learner each get their own copy of the arguments, and the
+    # reference's answer is copied too: an in-place edit by the learner changes neither.
+    want, failed = _run(reference, *_copied(args))
+    if failed:
+        return "FAIL", _reference_failed(failed), ""
+    want = _copied(want)
+    hints = {}
+    if shape_hints is not None:
+        try:
+            hints = _shape_hints(shape_hints(*args))
+        except Exception:  # hints only refine a verdict; never let them block it
+            hints = {}
+    mine = _copied(args)
+    status, message = _verdict(lambda: func(*mine), want, rtol, atol, hints)
+    changed = _changed_arguments(args, mine)
+    if changed and status != "TODO":
+        which = ", ".join(str(n) for n in changed)
+        return status, message, (f" (note: your function changed its argument {which} in "
+                                 f"place; work on a copy, e.g. `x = np.array(x)`)")
+    return status, message, ""
+
+
+def _check_cases(func, name, cases, judge, passed=""):
+    """Run ``judge(args) -> (status, message, note)`` on each case; print one verdict line.
+
+    Stops at the first case that does not pass and names it. Never raises (except on
+    ``KeyboardInterrupt``).
+    """
+    label = "function"
+    try:
+        label = name if isinstance(name, str) else getattr(func, "__name__", "function")
+        try:
+            cases = [args if isinstance(args, tuple) else (args,) for args in cases]
+        except Exception as error:
+            print(f"FAIL  {label}: the exercise's cases are unreadable ({_error_text(error)})")
+            return False
+        if not cases:
+            print(f"FAIL  {label}: the exercise gave no cases to check")
+            return False
+        approximate, notes = [], ""
+        for number, args in enumerate(cases, start=1):
+            status, message, note = judge(args)
+            if status != "PASS":
+                shapes = ", ".join(_argument_text(a) for a in args)
+                where = "" if status == "TODO" else f" on case {number} of {len(cases)} (arguments {shapes})"
+                print(f"{status}  {label}: {message}{where}{note}")
+                return False
+            notes = notes or note
+            if message != "exact":
+                approximate.append(message)
+        if approximate:
+            worst = max(approximate, key=_largest)[len("approximately equal ("):-1]
+            print(f"PASS  {label}: approximately equal on all {len(cases)} cases ({worst}){passed}{notes}")
+        else:
+            print(f"PASS  {label}: exact on all {len(cases)} cases{passed}{notes}")
+        return True
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
+        shown = label if isinstance(label, str) else _safe_repr(label, 40)
+        print(f"FAIL  {shown}: could not run the check ({_error_text(error)})")
+        return False
+
+
 def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12, shape_hints=None):
     """Compare an exercise answer with the expected value; print a one-line verdict.
 
@@ -208,7 +317,8 @@ def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12, shape_hints
         checker then runs it and turns a ``NotImplementedError`` into a hint and any
         other exception into a "what is wrong" line).
     expected : array_like
-        The reference value (numbers or strings).
+        The reference value (numbers or strings). It is copied before ``answer`` runs,
+        so an answer that changes the data in place cannot change it.
     name : str
         What the verdict calls the answer.
     rtol, atol : float
@@ -237,7 +347,9 @@ def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12, shape_hints
     """
     try:
         status, message = _verdict(answer, expected, rtol, atol, _shape_hints(shape_hints))
-    except Exception as error:  # last resort: the checker itself must never raise
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # last resort: the checker itself must never raise
         status, message = "FAIL", f"could not compare the answer: {_error_text(error)}"
     print(f"{status}  {_safe_repr(name, 40) if not isinstance(name, str) else name}: {message}")
     return status == "PASS"
@@ -246,6 +358,9 @@ def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12, shape_hints
 def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12,
                    shape_hints=None):
     """Run ``func(*args)`` against ``reference(*args)`` for each case; print one verdict.
+
+    The learner's function and the reference each get their own copy of every case's
+    arguments; the verdict says when the learner's function changed its input in place.
 
     Parameters
     ----------
@@ -277,64 +392,9 @@ def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12,
     PASS  flip: exact on all 1 cases
     True
     """
-    label = "function"
-    try:
-        label = name if isinstance(name, str) else getattr(func, "__name__", "function")
-        try:
-            cases = list(cases)
-        except Exception as error:
-            print(f"FAIL  {label}: the exercise's cases are unreadable ({_error_text(error)})")
-            return False
-        approximate = []
-        for number, args in enumerate(cases, start=1):
-            args = args if isinstance(args, tuple) else (args,)
-            try:
-                want = reference(*args)
-            except Exception as error:
-                print(f"FAIL  {label}: the reference failed on case {number} "
-                      f"({_error_text(error)}; a bug in the exercise, not in your code)")
-                return False
-            hints = {}
-            if shape_hints is not None:
-                try:
-                    hints = _shape_hints(shape_hints(*args))
-                except Exception:  # hints only refine a verdict; never let them block it
-                    hints = {}
-            status, message = _verdict(lambda: func(*args), want, rtol, atol, hints)
-            if status != "PASS":
-                shapes = ", ".join(_argument_text(a) for a in args)
-                where = "" if status == "TODO" else f" on case {number} of {len(cases)} (arguments {shapes})"
-                print(f"{status}  {label}: {message}{where}")
-                return False
-            if message != "exact":
-                approximate.append(message)
-        if not cases:
-            print(f"FAIL  {label}: the exercise gave no cases to check")
-            return False
-        if approximate:
-            worst = max(approximate, key=_largest)[len("approximately equal ("):-1]
-            print(f"PASS  {label}: approximately equal on all {len(cases)} cases ({worst})")
-        else:
-            print(f"PASS  {label}: exact on all {len(cases)} cases")
-        return True
-    except Exception as error:
-        shown = label if isinstance(label, str) else _safe_repr(label, 40)
-        print(f"FAIL  {shown}: could not run the check ({_error_text(error)})")
-        return False
-
-
-def _call(func, args):
-    """(None, array) from ``func(*args)``, or (status, message) if it cannot be compared."""
-    try:
-        answer = func(*args)
-    except NotImplementedError:
-        return "TODO", _TODO
-    except Exception as error:
-        return "FAIL", f"your code raised {_error_text(error)}"
-    got, reason = _as_array(answer)
-    if reason:
-        return "FAIL", f"the answer {reason}"
-    return None, got
+    return _check_cases(
+        func, name, cases,
+        lambda args: _function_case(func, reference, args, rtol, atol, shape_hints))
 
 
 def _times_text(times, limit=6):
@@ -342,14 +402,31 @@ def _times_text(times, limit=6):
     return shown + (", ..." if len(times) > limit else "")
 
 
-def _causal_case(func, args, want, rtol, atol):
-    """(status, message) for one case of :func:`check_causal`; status None means it passed."""
-    x = np.array(args[0], dtype=float)  # the learner gets copies: an in-place edit stays theirs
+def _estimates(func, x, rest):
+    """(array, None) of ``func(x, *rest)`` on a copy of ``x``, or (None, (status, message))."""
+    answer, failed = _run(func, x.copy(), *_copied(rest))
+    if failed:
+        return None, failed
+    got, reason = _as_array(answer)
+    if reason:
+        return None, ("FAIL", f"the answer {reason}")
+    return got, None
+
+
+def _causal_case(func, reference, args, rtol, atol):
+    """(status, message) for one case of :func:`check_causal`."""
+    x = np.array(args[0], dtype=float)
     rest = args[1:]
     n = x.shape[0]
-    status, got = _call(func, (x.copy(), *rest))
-    if status:
-        return status, got
+    if x.ndim != 1 or n == 0:
+        return "FAIL", (f"the readings have shape {x.shape}, not (n,) "
+                        f"(a bug in the exercise, not in your code)")
+    want, failed = _run(reference, x.copy(), *_copied(rest))
+    if failed:
+        return "FAIL", _reference_failed(failed)
+    got, failed = _estimates(func, x, rest)
+    if failed:
+        return failed
     if got.shape != (n,):
         return "FAIL", (f"your estimate has shape {got.shape} for {n} readings; return one "
                         f"estimate per reading, shape ({n},)")
@@ -363,9 +440,9 @@ def _causal_case(func, args, want, rtol, atol):
         hidden[now + 1:] = x[now]
         if np.array_equal(hidden, x):
             hidden[now + 1:] = x[now] + 1.0
-        status, got_hidden = _call(func, (hidden, *rest))
-        if status:
-            return status, f"{got_hidden} (readings after time {now} changed)"
+        got_hidden, failed = _estimates(func, hidden, rest)
+        if failed:
+            return failed[0], f"{failed[1]} (readings after time {now} changed)"
         if got_hidden.shape != (n,) or _kind(got_hidden) != "number":
             return "FAIL", (f"with the readings after time {now} changed, your estimate has "
                             f"shape {got_hidden.shape} and dtype {got_hidden.dtype}; return "
@@ -378,11 +455,7 @@ def _causal_case(func, args, want, rtol, atol):
             return "FAIL", (f"your estimate at time(s) {_times_text(times)} changed when later "
                             f"readings changed: it looks into the future (readings after time "
                             f"{now} replaced by the reading at time {now})")
-    want, reason = _as_array(want)
-    if reason:
-        return "FAIL", f"the checker's expected value {reason} (a bug in the exercise, not in your code)"
-    ok, message = _compare(got, want, rtol, atol)
-    return (None if ok else "FAIL"), message
+    return _verdict(got, want, rtol, atol)
 
 
 def check_causal(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
@@ -418,53 +491,15 @@ def check_causal(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
     >>> def centred(x):                      # the mean of the last, this and the next reading
     ...     return np.convolve(x, np.ones(3) / 3, "same")
     >>> check_causal(centred, lambda x: x, [(np.arange(5.0),)])
-    FAIL  centred: your estimate at time(s) 0 changed when later readings changed: it looks into the future (readings after time 0 replaced by the reading at time 0) on case 1 of 1
+    FAIL  centred: your estimate at time(s) 0 changed when later readings changed: it looks into the future (readings after time 0 replaced by the reading at time 0) on case 1 of 1 (arguments (5,))
     False
     >>> check_causal(lambda x: np.cumsum(x), np.cumsum, [(np.arange(5.0),)], name="cumsum")
     PASS  cumsum: exact on all 1 cases; no estimate looks into the future
     True
     """
-    label = "function"
-    try:
-        label = name if isinstance(name, str) else getattr(func, "__name__", "function")
-        try:
-            cases = [args if isinstance(args, tuple) else (args,) for args in cases]
-        except Exception as error:
-            print(f"FAIL  {label}: the exercise's cases are unreadable ({_error_text(error)})")
-            return False
-        if not cases:
-            print(f"FAIL  {label}: the exercise gave no cases to check")
-            return False
-        approximate = []
-        for number, args in enumerate(cases, start=1):
-            try:
-                readings = np.asarray(args[0], dtype=float)
-                if readings.ndim != 1 or readings.size == 0:
-                    raise ValueError(f"the readings have shape {readings.shape}, not (n,)")
-                want = reference(*args)
-            except Exception as error:
-                print(f"FAIL  {label}: the reference failed on case {number} "
-                      f"({_error_text(error)}; a bug in the exercise, not in your code)")
-                return False
-            status, message = _causal_case(func, args, want, rtol, atol)
-            if status:
-                where = "" if status == "TODO" else f" on case {number} of {len(cases)}"
-                print(f"{status}  {label}: {message}{where}")
-                return False
-            if message != "exact":
-                approximate.append(message)
-        if approximate:
-            worst = max(approximate, key=_largest)[len("approximately equal ("):-1]
-            print(f"PASS  {label}: approximately equal on all {len(cases)} cases ({worst}); "
-                  f"no estimate looks into the future")
-        else:
-            print(f"PASS  {label}: exact on all {len(cases)} cases; "
-                  f"no estimate looks into the future")
-        return True
-    except Exception as error:
-        shown = label if isinstance(label, str) else _safe_repr(label, 40)
-        print(f"FAIL  {shown}: could not run the check ({_error_text(error)})")
-        return False
+    return _check_cases(func, name, cases,
+                        lambda args: (*_causal_case(func, reference, args, rtol, atol), ""),
+                        passed="; no estimate looks into the future")
 
 
 def _argument_text(value):

@@ -1,5 +1,6 @@
 """convbook.check: every verdict, and the promise never to raise."""
 
+import sys
 import contextlib
 import io
 
@@ -286,7 +287,8 @@ def test_check_function_stub_and_broken_reference(capsys):
     assert not check_function(stub, np.sum, [(np.ones(2),)])
     assert capsys.readouterr().out.startswith("TODO  stub: not written yet")
     assert not check_function(np.sum, lambda k: 1 / 0, [(np.ones(2),)], name="s")
-    assert "the reference failed on case 1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "the reference failed (ZeroDivisionError" in out and "on case 1 of" in out
     assert not check_function(np.sum, np.sum, [], name="s")
     assert "no cases" in capsys.readouterr().out
 
@@ -328,7 +330,7 @@ def test_check_causal_names_the_times_that_look_into_the_future(capsys):
     assert out.count("\n") == 0
     assert out.startswith("FAIL  avg: your estimate at time(s) 0 changed when later readings "
                           "changed: it looks into the future")
-    assert out.endswith("on case 1 of 2")
+    assert out.endswith("on case 1 of 2 (arguments (8,), (3,))")
 
     def one_step_ahead(x, w):              # uses x[n + 1] only at the last-but-one time
         s = _causal_mean(x, w)
@@ -369,7 +371,8 @@ def test_check_causal_wrong_values_stub_and_bad_reference(capsys):
     assert not check_causal(stub, _causal_mean, CAUSAL_CASES)
     assert capsys.readouterr().out.startswith("TODO  stub: not written yet")
     assert not check_causal(_causal_mean, lambda x, w: 1 / 0, CAUSAL_CASES, name="avg")
-    assert "the reference failed on case 1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "the reference failed (ZeroDivisionError" in out and "on case 1 of" in out
     assert not check_causal(_causal_mean, _causal_mean, [], name="avg")
     assert "no cases" in capsys.readouterr().out
 
@@ -393,3 +396,64 @@ def test_check_causal_never_raises(func, reference, cases):
 @given(answer=weird)
 def test_check_causal_never_raises_on_odd_answers(answer):
     assert check_causal(lambda x, w: answer, _causal_mean, CAUSAL_CASES[:1]) in (True, False)
+
+
+# Issue 7: the learner's code cannot change what it is compared with ----------------------
+
+def test_check_function_in_place_edit_cannot_make_a_false_pass(capsys):
+    def flip(k):  # zeroes its input, and returns it
+        k[...] = 0
+        return k
+
+    cases = [(np.arange(4.0).reshape(2, 2),)]
+    # The reference returns a view of its input: without private copies the learner's
+    # in-place edit would change the saved answer too, and this would PASS.
+    assert not check_function(flip, lambda k: np.rot90(k, 2), cases)
+    out = capsys.readouterr().out
+    assert out.startswith("FAIL  flip: wrong values")
+    assert "changed its argument 1 in place" in out
+    assert np.array_equal(cases[0][0], np.arange(4.0).reshape(2, 2))  # the exercise's data
+
+
+def test_check_function_notes_an_in_place_edit_even_when_the_answer_is_right(capsys):
+    def flip(k):
+        k[...] = k[::-1, ::-1].copy()
+        return k
+
+    assert check_function(flip, lambda k: np.rot90(k, 2), [(np.arange(4.0).reshape(2, 2),)])
+    assert "changed its argument 1 in place" in capsys.readouterr().out
+
+
+def test_check_copies_expected_before_the_answer_runs(capsys):
+    data = np.arange(4.0)
+    expected = data[::-1]  # a view of data the learner's code will change
+
+    def answer():
+        data[...] = 0
+        return data
+
+    assert not check(answer, expected, name="rev")
+    assert capsys.readouterr().out.startswith("FAIL  rev: wrong values")
+
+
+@pytest.mark.parametrize("exit_call", [lambda: exit(), lambda: sys.exit(3)])
+def test_checkers_contain_system_exit(exit_call, capsys):
+    def quits(*args):
+        exit_call()
+
+    assert not check(quits, [1.0], name="q")
+    assert not check_function(quits, lambda x: x, [(1.0,)], name="q")
+    assert not check_causal(quits, lambda x: x, [(np.arange(3.0),)], name="q")
+    assert check_function(lambda x: x, lambda x: x, [(1.0,)], name="r")  # still works after
+    lines = capsys.readouterr().out.splitlines()
+    assert all(line.startswith("FAIL  q: your code raised SystemExit") for line in lines[:3])
+
+
+def test_checkers_let_keyboard_interrupt_through():
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        check(interrupted, [1.0])
+    with pytest.raises(KeyboardInterrupt):
+        check_function(interrupted, lambda x: x, [(1.0,)])
