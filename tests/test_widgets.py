@@ -382,7 +382,6 @@ def check_flip_layout(drawing):
             row, col = window.position[0] + m, window.position[1] + n
             assert not extent.overlaps(grid.texts[row, col].get_window_extent(renderer))
     grids = [grid_box(g, renderer) for g in (grid, drawing.k_used, drawing.output)]
-    caption = drawing.caption.get_window_extent(renderer)
     for title in (drawing.caption, drawing.in_title, drawing.out_title, drawing.k_used_title):
         extent = title.get_window_extent(renderer)
         for other in grids:
@@ -460,6 +459,15 @@ def test_flip_extremes_draw_without_error():
             check_flip_layout(app.drawing)
     app = flip_demo([[0.5, -1.25], [2.0, 1.0 / 3]], [[0.1]], position=3)
     assert app.drawing.caption.get_text() == "S(1, 1) = 0.333\u00b70.1  = 0.0333"
+    # Numbers longer than the integers' widen the cells, so that they still fit.
+    for image, kernel in [([[0.5, -1.25], [2.0, 1.0 / 3]], [[0.1]]),
+                          ([[0.5, -1.25, 3], [2.0, 1 / 3, -7]], [[0.1, -0.25]])]:
+        app = flip_demo(image, kernel)
+        assert app.drawing.input.cell > CELL
+        for mode in MODES:
+            app.controls["mode"].value = mode
+            move_to(app, app.controls["row"].max, app.controls["col"].max)
+            check_flip_layout(app.drawing)
 
 
 @pytest.mark.parametrize("kwargs, error, words", [
@@ -475,13 +483,23 @@ def test_flip_extremes_draw_without_error():
     (dict(image=np.ones(5)), ValueError, "`image` must be 2-D"),
     (dict(kernel=[[1, 2], [3]]), ValueError, "ragged"),
     (dict(image=np.ones((3, 3)) * 1j), TypeError, "complex"),
-    (dict(image=np.ones((10, 12))), ValueError, "too large to draw"),
     (dict(image=[[1.0, np.nan], [0.0, 1.0]], kernel=[[1.0]]), ValueError, "finite"),
 ])
 def test_flip_bad_settings_raise_clearly(kwargs, error, words):
     for build in (flip_demo, flip_figure, flip_state):
         with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)")):
             build(**kwargs)
+
+
+def test_flip_too_large_to_draw_is_a_drawing_limit():
+    # The state is plain arithmetic, for any size; the picture has a size limit.
+    assert flip_state(np.ones((10, 12)), mode="full")["output_shape"] == (12, 14)
+    for build in (flip_demo, flip_figure):
+        with pytest.raises(ValueError, match="too large to draw readably with 0.47-inch cells"):
+            build(np.ones((10, 12)))
+    # Long numbers widen the cells, and the message says so.
+    with pytest.raises(ValueError, match="or shorter numbers"):
+        flip_figure(np.full((4, 5), -1 / 3), mode="full")
 
 
 # --------------------------------------------------------------------------- sliding
@@ -726,7 +744,7 @@ def test_flip_size_limits_are_the_documented_ones(shape):
     image = np.ones((max(shape[0], kernel.shape[0]), shape[1]))
     assert flip_figure(image, kernel, mode="full").get_size_inches()[0] <= 9.5
     with pytest.raises(ValueError, match="too large to draw"):
-        flip_state(np.ones((image.shape[0], shape[1] + 1)), kernel)
+        flip_figure(np.ones((image.shape[0], shape[1] + 1)), kernel)
 
 
 # --------------------------------------------------------------------------- the kit

@@ -332,6 +332,19 @@ class App:
         old.close()
         return control
 
+    def set_range(self, name, low, high, value):
+        """Give slider ``name`` the range ``low..high`` and ``value``, without an update.
+
+        For :meth:`_settle`. A new range gets a new slider of the same kind and
+        description (:meth:`replace_control`), so that End and Home reach the new limits.
+        """
+        old = self.controls[name]
+        if (old.min, old.max) != (low, high):
+            self.replace_control(name, type(old)(
+                value=value, min=low, max=high, step=old.step, description=old.description,
+                continuous_update=old.continuous_update, readout=old.readout))
+        self.controls[name].value = value
+
     @contextlib.contextmanager
     def hold(self):
         """Context manager: change several controls, then update once at the end."""
@@ -348,7 +361,7 @@ class App:
 
         Runs on every change, even inside :meth:`hold`, so that a slider's range is right
         before the next value is set; control changes made here cause no updates. Change
-        a range with :meth:`replace_control`, not by setting ``min``/``max``.
+        a slider's range with :meth:`set_range`, not by setting ``min``/``max``.
         """
 
     def _on_change(self, change):

@@ -17,7 +17,7 @@ from .. import signal as _signal
 from .._geometry import MODES, mode_output_length, mode_padding
 from .._validate import _describe, as_float_array, check_choice
 from ._app import DPI, App, Drawing, format_number, inch_axes, new_figure
-from .grid import NumberGrid, fit_fontsize
+from .grid import NumberGrid, fit_fontsize, text_width
 
 __all__ = ["flip_figure", "flip_demo", "flip_state", "products_text", "FlipDrawing",
            "DEFAULT_IMAGE", "DEFAULT_KERNEL"]
@@ -29,10 +29,11 @@ DEFAULT_KERNEL = np.array([[1, 2, 0], [0, 1, 0], [-1, 0, 3]])
 OPERATIONS = ("convolution", "cross-correlation")
 
 # Fixed sizes, inches. A picture is as large as its grids; the limit on the input and
-# kernel is that 'full' mode fits MAX_WIDTH x MAX_HEIGHT (checked in _check_inputs).
-CELL, OUT_CELL = 0.47, 0.36  # input and kernel cells; output cells
+# kernel is that 'full' mode fits MAX_WIDTH x MAX_HEIGHT (checked by FlipDrawing).
+CELL, OUT_CELL = 0.47, 0.36  # input and kernel cells; output cells (wider for long numbers)
 SIDE, GAP, INDEX_W, K_GAP, TOP = 0.12, 0.32, 0.24, 0.42, 0.72  # TOP: two title lines
-K_MIN, IN_MIN, OUT_TITLE_W = 1.55, 1.45, 2.8  # column widths that hold the titles
+K_MIN, IN_MIN, OUT_TITLE_W = 1.55, 1.45, 3.0  # column widths that hold the titles
+OUT_TITLE_X = INDEX_W + 0.3  # the output's title starts left of it, over the gap
 MAX_WIDTH, MAX_HEIGHT = 9.5, 7.0
 CAPTION_PT, MONO_EM = 11, 0.602 * 1.04  # the caption is monospace: width = characters
 _K_USED_TITLES = {"convolution": "K flipped 180\u00b0 (used)",
@@ -53,16 +54,41 @@ def _used_span(n, k, mode):
     return k - 1 - max(p[0] for p in pads), k - 2 + n + max(p[1] for p in pads)
 
 
-def _columns(image_shape, kernel_shape, mode):
+def _cells(image, kernel):
+    """Cell sides (input and kernel, output), inches: CELL and OUT_CELL, or as wide as the
+    longest number needs at 11 pt (9 pt bold for the kernel value beside it)."""
+    outputs = np.concatenate([f(image, kernel, "full").ravel()
+                              for f in (_signal.convolve2d, _signal.correlate2d)])
+    numbers = [format_number(v) for v in (*image.ravel(), *kernel.ravel())]
+    factors = ["\u00d7" + format_number(v) for v in kernel.ravel()]
+    cell = max(CELL, text_width(numbers, 11) / 0.9, text_width(factors, 9, "bold") / 0.95)
+    out_cell = max(OUT_CELL, text_width([format_number(v) for v in outputs], 11) + 0.03)
+    return float(np.ceil(cell * 100) / 100), float(np.ceil(out_cell * 100) / 100)
+
+
+def _columns(image_shape, kernel_shape, mode, cell, out_cell):
     """x of the input, kernel and output grids, and their output shape, inches."""
     (h, w), (kh, kw) = image_shape, kernel_shape
     c_lo, c_hi = _used_span(w, kw, mode)
-    in_w = max((c_hi - c_lo + 1) * CELL, IN_MIN)
+    in_w = max((c_hi - c_lo + 1) * cell, IN_MIN)
     x_k = SIDE + in_w + GAP
-    x_out = x_k + max(kw * CELL, K_MIN) + GAP + INDEX_W
+    x_out = x_k + max(kw * cell, K_MIN) + GAP + INDEX_W
     out_shape = (mode_output_length(h, kh, mode), mode_output_length(w, kw, mode))
-    right = x_out + max(out_shape[1] * OUT_CELL, OUT_TITLE_W - INDEX_W)
+    right = x_out + max(out_shape[1] * out_cell, OUT_TITLE_W - OUT_TITLE_X)
     return dict(in_mid=SIDE + in_w / 2, x_k=x_k, x_out=x_out, right=right, out_shape=out_shape)
+
+
+def _check_size(image, kernel, cell, out_cell):
+    """Raise unless 'full' mode (the largest) fits MAX_WIDTH x MAX_HEIGHT."""
+    (h, w), (kh, kw) = image.shape, kernel.shape
+    width = _columns(image.shape, kernel.shape, "full", cell, out_cell)["right"] + SIDE
+    height = TOP + max(h + 2 * kh - 2, 2 * kh + 1) * cell
+    if width > MAX_WIDTH or height > MAX_HEIGHT:
+        raise ValueError(
+            f"`image` {image.shape} with `kernel` {kernel.shape} is too large to draw readably "
+            f"with {cell:.2f}-inch cells: 'full' mode needs {width:.1f} x {height:.1f} in, at "
+            f"most {MAX_WIDTH} x {MAX_HEIGHT}; use a smaller image, e.g. 4x5 with a 3x3 kernel"
+            + ("" if cell == CELL else ", or shorter numbers"))
 
 
 def _check_inputs(image, kernel):
@@ -75,36 +101,25 @@ def _check_inputs(image, kernel):
     if not (np.all(np.isfinite(image)) and np.all(np.isfinite(kernel))):
         raise ValueError("`image` and `kernel` must be finite to be written out; "
                          "replace NaN and inf values")
-    (h, w), (kh, kw) = image.shape, kernel.shape
-    width = _columns(image.shape, kernel.shape, "full")["right"] + SIDE
-    height = TOP + max(h + 2 * kh - 2, 2 * kh + 1) * CELL
-    if width > MAX_WIDTH or height > MAX_HEIGHT:
-        raise ValueError(
-            f"`image` {image.shape} with `kernel` {kernel.shape} is too large to draw readably "
-            f"with {CELL}-inch cells: 'full' mode needs {width:.1f} x {height:.1f} in, at most "
-            f"{MAX_WIDTH} x {MAX_HEIGHT}; use a smaller image, e.g. 4x5 with a 3x3 kernel")
     return image, kernel
 
 
 def _as_position(position, shape):
     """Flat index or (row, col) -> (row, col), checked against the output shape."""
+    (h, w), text = shape, _describe(position)
     if isinstance(position, (tuple, list, np.ndarray)):
         if len(position) != 2:
-            raise ValueError(f"`position` must be an int or a pair (row, col), got "
-                             f"{_describe(position)}")
+            raise ValueError(f"`position` must be an int or a pair (row, col), got {text}")
         row, col = (int(p) for p in position)
-        if not (0 <= row < shape[0] and 0 <= col < shape[1]):
-            raise ValueError(f"`position` {tuple(position)} is outside the output of shape "
-                             f"{shape}; rows go from 0 to {shape[0] - 1}, columns from 0 to "
-                             f"{shape[1] - 1}")
-        return row, col
-    if isinstance(position, (bool, np.bool_)) or not isinstance(position, (int, np.integer)):
-        raise TypeError(f"`position` must be an int (a flat index) or a pair (row, col), "
-                        f"got {_describe(position)}")
-    if not 0 <= position < shape[0] * shape[1]:
-        raise ValueError(f"`position` {int(position)} is outside the output of shape {shape}; "
-                         f"use a flat index from 0 to {shape[0] * shape[1] - 1}, or a pair")
-    return divmod(int(position), shape[1])
+    elif isinstance(position, (int, np.integer)) and not isinstance(position, (bool, np.bool_)):
+        row, col = divmod(int(position), w) if 0 <= position < h * w else (-1, -1)
+    else:
+        raise TypeError(f"`position` must be an int (a flat index) or a pair (row, col), got {text}")
+    if not (0 <= row < h and 0 <= col < w):
+        raise ValueError(f"`position` {text} is outside the output of shape {shape}; use (row, col) "
+                         f"with rows 0 to {h - 1} and columns 0 to {w - 1}, or a flat index from "
+                         f"0 to {h * w - 1}")
+    return row, col
 
 
 def flip_state(image=None, kernel=None, operation="convolution", mode="valid", position=0):
@@ -116,8 +131,10 @@ def flip_state(image=None, kernel=None, operation="convolution", mode="valid", p
         The input ``I``; default :data:`DEFAULT_IMAGE` (4x5).
     kernel : array_like of shape (kH, kW), optional
         The kernel ``K``, no larger than ``image``; default :data:`DEFAULT_KERNEL` (3x3).
-        'full' mode must fit 9.5 x 7 in with 0.47-inch cells: e.g. a 3x3 kernel on an
-        image up to 5 columns wide, a 2x2 kernel up to 6, a 1x1 up to 8.
+        To be drawn (:func:`flip_figure`, :func:`flip_demo`), 'full' mode must fit
+        9.5 x 7 in with 0.47-inch cells: a 3x3 kernel on an image up to 5 columns wide,
+        2x2 up to 6, 1x1 up to 8 (fewer if numbers wider than two digits and a sign
+        widen the cells).
     operation : {"convolution", "cross-correlation"}
         Convolution flips the kernel (Eq. 9.5); cross-correlation does not (Eq. 9.6).
     mode : {"valid", "same", "full"}
@@ -200,7 +217,8 @@ def products_text(state):
 class FlipDrawing(Drawing):
     """The flip picture of one mode: input with the window, the kernel, the output, the sum.
 
-    Each mode has its own figure, as large as its grids at fixed cell sizes: the part of
+    Each mode has its own figure, as large as its grids at fixed cell sizes (wider only
+    for numbers that need it, see ``_cells``): the part of
     the zero-padded input the mode uses, the kernel K above the kernel used, and the
     output. The products are written under the kernel and the output (under everything
     when they are too wide). The window, the kernel values over it, the output mark and
@@ -211,14 +229,16 @@ class FlipDrawing(Drawing):
         image, kernel, self.mode = state["image"], state["kernel"], state["mode"]
         (h, w), (kh, kw) = image.shape, kernel.shape
         self.kshape = (kh, kw)
-        col = _columns(image.shape, kernel.shape, self.mode)
+        cell, out_cell = _cells(image, kernel)
+        _check_size(image, kernel, cell, out_cell)
+        col = _columns(image.shape, kernel.shape, self.mode, cell, out_cell)
         (self.r_lo, r_hi), (self.c_lo, c_hi) = _used_span(h, kh, self.mode), _used_span(w, kw, self.mode)
         out_h, out_w = col["out_shape"]
-        k_bottom = TOP + 2 * kh * CELL + K_GAP
+        k_bottom = TOP + 2 * kh * cell + K_GAP
         longest = max(len(line) for o in OPERATIONS for i in range(out_h * out_w)
                       for line in products_text(flip_state(image, kernel, o, self.mode, i)).splitlines())
         caption_w, line_h = longest * MONO_EM * CAPTION_PT / 72, CAPTION_PT * 1.2 / 72
-        bottoms = [TOP + (r_hi - self.r_lo + 1) * CELL, k_bottom, TOP + out_h * OUT_CELL]
+        bottoms = [TOP + (r_hi - self.r_lo + 1) * cell, k_bottom, TOP + out_h * out_cell]
         if col["x_k"] + caption_w + SIDE <= MAX_WIDTH:  # under the kernel and the output
             caption_xy = (col["x_k"], max(bottoms[1:]) + 0.16)
         else:
@@ -233,40 +253,30 @@ class FlipDrawing(Drawing):
         padded = np.pad(image, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
         inside = np.pad(np.ones((h, w), bool), ((kh - 1, kh - 1), (kw - 1, kw - 1)))
         part = np.s_[self.r_lo:r_hi + 1, self.c_lo:c_hi + 1]
-        in_x = col["in_mid"] - (c_hi - self.c_lo + 1) * CELL / 2
+        in_x = col["in_mid"] - (c_hi - self.c_lo + 1) * cell / 2
         self.input = NumberGrid(
-            ax, padded[part], (in_x, TOP), CELL, number_at=(0.34, 0.36),
+            ax, padded[part], (in_x, TOP), cell, number_at=(0.5, 0.31),
             facecolor=np.where(inside[part], "white", "#d9d9d9"),
             edgecolor=np.where(inside[part], "black", "#9a9a9a"),
             color=np.where(inside[part], "black", "#6e6e6e"))
         padding = "" if self.mode == "valid" or (kh, kw) == (1, 1) else "\nzero padding grey"
-        self.in_title = ax.text(col["in_mid"], TOP - 0.08, f"input I ({h}\u00d7{w}){padding}",
-                                ha="center", va="bottom", fontsize=11)
+        self.in_title = self.input.add_title(f"input I ({h}\u00d7{w}){padding}")
         factors = ["\u00d7" + format_number(v) for v in kernel.ravel()]
         self.window = self.input.add_window((kh, kw), overlay=True,
-                                            overlay_fontsize=fit_fontsize(factors, 0.95 * CELL))
+                                            overlay_fontsize=fit_fontsize(factors, 0.95 * cell))
 
         # Kernel: K above, the kernel used below.
-        k_x = col["x_k"] + (max(kw * CELL, K_MIN) - kw * CELL) / 2
-        NumberGrid(ax, kernel, (k_x, TOP), CELL, facecolor="#e3ecf7", color=_BLUE)
-        used_top = TOP + kh * CELL + K_GAP
-        self.k_used = NumberGrid(ax, None, (k_x, used_top), CELL, shape=(kh, kw),
+        k_x = col["x_k"] + (max(kw * cell, K_MIN) - kw * cell) / 2
+        NumberGrid(ax, kernel, (k_x, TOP), cell, facecolor="#e3ecf7", color=_BLUE).add_title("kernel K")
+        self.k_used = NumberGrid(ax, None, (k_x, TOP + kh * cell + K_GAP), cell, shape=(kh, kw),
                                  facecolor="#fde3cf", color=_ORANGE_TEXT)
-        k_mid = k_x + kw * CELL / 2
-        ax.text(k_mid, TOP - 0.08, "kernel K", ha="center", va="bottom", fontsize=11)
-        self.k_used_title = ax.text(k_mid, used_top - 0.08, "", ha="center", va="bottom",
-                                    fontsize=10)
+        self.k_used_title = self.k_used.add_title("", fontsize=10)
 
         # Output, with its indices i (rows) and j (columns), and the mark on S(i, j).
         x_out = col["x_out"]
-        self.output = NumberGrid(ax, None, (x_out, TOP), OUT_CELL, shape=(out_h, out_w))
-        for i in range(out_h):
-            ax.text(x_out - 0.06, TOP + (i + 0.5) * OUT_CELL, str(i), ha="right",
-                    va="center", fontsize=9, color="0.4")
-        for j in range(out_w):
-            ax.text(x_out + (j + 0.5) * OUT_CELL, TOP - 0.04, str(j), ha="center",
-                    va="bottom", fontsize=9, color="0.4")
-        self.out_title = ax.text(x_out - INDEX_W, TOP - 0.26, "", ha="left", va="bottom",
+        self.output = NumberGrid(ax, None, (x_out, TOP), out_cell, shape=(out_h, out_w))
+        self.output.add_indices()
+        self.out_title = ax.text(x_out - OUT_TITLE_X, TOP - 0.26, "", ha="left", va="bottom",
                                  fontsize=11, linespacing=1.25)
         self.out_mark = self.output.add_window((1, 1), alpha=0.3)
         self.caption = ax.text(*caption_xy, "", ha="left", va="top", fontsize=CAPTION_PT,
@@ -339,7 +349,8 @@ class FlipApp(App):
                                                   description="operation"),
             "mode": ipywidgets.ToggleButtons(options=list(MODES), value=mode, description="mode",
                                              style={"button_width": "70px"}),
-            "row": self._slider("row", out_h, row), "col": self._slider("col", out_w, col)}
+            "row": ipywidgets.IntSlider(value=row, min=0, max=out_h - 1, description="row i"),
+            "col": ipywidgets.IntSlider(value=col, min=0, max=out_w - 1, description="col j")}
         # One drawing per mode (each sized to its grids). Draw the six (operation, mode)
         # backgrounds now so that every later update is a blit, not a full redraw.
         self._drawings = {m: FlipDrawing(state if m == mode else self._state_for(operation, m, 0, 0))
@@ -349,13 +360,6 @@ class FlipApp(App):
         super().__init__(controls, self._state_for, self._drawings[mode], prerender=ahead,
                          rows=[["operation", "mode"], ["row", "col"]])
 
-    @staticmethod
-    def _slider(name, size, value):
-        import ipywidgets
-
-        return ipywidgets.IntSlider(value=value, min=0, max=size - 1,
-                                    description={"row": "row i", "col": "col j"}[name])
-
     def _state_for(self, operation, mode, row, col):
         return flip_state(self._image, self._kernel, operation, mode, (row, col))
 
@@ -363,22 +367,17 @@ class FlipApp(App):
         return self._drawings[state["mode"]]
 
     def _settle(self, change):
-        """After a mode change, keep the window where it was (clamped); new ranges get new
-        sliders (App.replace_control), so that End and Home reach the new limits."""
+        """After a mode change, keep the window where it was (clamped), in new ranges."""
         if change["owner"] is not self.controls["mode"]:
             return
         operation = self.controls["operation"].value
         old, new = (_first_corner(self._kernel.shape, m, operation)
                     for m in (change["old"], change["new"]))
         for axis, name in enumerate(("row", "col")):
-            slider = self.controls[name]
             size = mode_output_length(self._image.shape[axis], self._kernel.shape[axis],
                                       change["new"])
-            value = min(max(old[axis] + slider.value - new[axis], 0), size - 1)
-            if slider.max == size - 1:
-                slider.value = value
-            else:
-                self.replace_control(name, self._slider(name, size, value))
+            value = old[axis] + self.controls[name].value - new[axis]
+            self.set_range(name, 0, size - 1, min(max(value, 0), size - 1))
 
 
 def flip_demo(image=None, kernel=None, operation="convolution", mode="valid", position=0):
