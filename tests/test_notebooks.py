@@ -5,6 +5,7 @@ Strict nbval (`make test`) checks the stored outputs; these tests check what nbv
 """
 
 import contextlib
+import difflib
 import importlib.util
 import io
 import pathlib
@@ -36,16 +37,28 @@ def test_every_notebook_has_its_myst_source():
     assert [p.with_suffix(".md") for p in NOTEBOOKS] == SOURCES
 
 
+def _without_version(text):
+    """MyST text without the line naming the jupytext version that wrote it."""
+    return re.sub(r"\n +jupytext_version: .*", "", text)
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=[p.name for p in SOURCES])
 def test_notebook_is_in_step_with_its_source(source):
-    """Same cells, sources and metadata: an edit on one side only would be lost."""
+    """The .md is exactly what jupytext writes from the .ipynb (header included), so that
+    neither holds an edit the other lacks, and JupyterLab opens the pair whichever file is
+    newer (it refuses a newer .ipynb whose text differs from the .md)."""
+    notebook = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
     try:
-        compare_notebooks(jupytext.read(source),
-                          nbformat.read(source.with_suffix(".ipynb"), as_version=4),
-                          fmt="md:myst")
+        compare_notebooks(jupytext.read(source), notebook, fmt="md:myst")
     except NotebookDifference as difference:
         pytest.fail(f"{source.name} and its .ipynb have drifted apart; run `make notebooks`.\n"
                     f"{difference}")
+    written = _without_version(jupytext.writes(notebook, fmt="md:myst"))
+    stored = _without_version(source.read_text(encoding="utf-8"))
+    assert written == stored, (
+        f"{source.name} is not what jupytext writes from its .ipynb; run `make notebooks`.\n"
+        + "".join(difflib.unified_diff(stored.splitlines(True), written.splitlines(True),
+                                       source.name, "from .ipynb", n=1)))
 
 
 def test_the_pair_check_catches_a_one_sided_edit():
@@ -131,3 +144,28 @@ def test_a_wrong_solution_is_caught():
     ]
     stubs, verdicts = run_with_solutions(cells)
     assert stubs == 1 and len(verdicts) == 1 and verdicts[0].startswith("FAIL")
+
+
+def test_jupyterlab_opens_each_pair_whichever_file_is_newer(tmp_path):
+    """JupyterLab reads a pair through jupytext's contents manager, which refuses to open a
+    pair whose newer .ipynb differs in text from its .md (as after `make notebooks`, or in
+    a fresh clone). Copy the chapters, make the .ipynb newer, and open both files."""
+    import os
+    import shutil
+
+    from jupytext.sync_contentsmanager import TextFileContentsManager
+
+    shutil.copy(ROOT / "chapters" / "jupytext.toml", tmp_path)
+    for source in SOURCES:
+        for path in (source, source.with_suffix(".ipynb")):
+            shutil.copy(path, tmp_path)
+        later = source.stat().st_mtime + 3600
+        os.utime(tmp_path / source.with_suffix(".ipynb").name, (later, later))
+    manager = TextFileContentsManager(root_dir=str(tmp_path))
+    for source in SOURCES:
+        cells = nbformat.read(source.with_suffix(".ipynb"), as_version=4).cells
+        for name in (source.name, source.with_suffix(".ipynb").name):
+            model = manager.get(name, content=True, type="notebook")
+            assert model["type"] == "notebook" and len(model["content"]["cells"]) == len(cells)
+            assert [c.get("outputs") for c in model["content"]["cells"]] == \
+                [c.get("outputs") for c in cells]  # outputs come from the .ipynb
