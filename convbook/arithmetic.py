@@ -9,8 +9,11 @@ import math
 import numbers
 from typing import NamedTuple
 
+import numpy as np
+
 from ._geometry import output_length
-from ._validate import _describe, as_int_pair, as_nonnegative_int, as_positive_int
+from ._validate import (_describe, as_int_pair, as_int_tuple, as_nonnegative_int,
+                        as_positive_int, check_flag)
 
 __all__ = [
     "conv_output_size",
@@ -46,19 +49,24 @@ def conv_output_size(n, k, *, stride=1, padding=0, dilation=1, ceil_mode=False):
     stride = as_positive_int(stride, "stride")
     padding = as_nonnegative_int(padding, "padding")
     dilation = as_positive_int(dilation, "dilation")
+    ceil_mode = check_flag(ceil_mode, "ceil_mode")
     return output_length(n, dilation * (k - 1) + 1, stride, padding, ceil_mode, _NAMES)
 
 
 def _as_layer(layer, index):
     name = f"layers[{index}]"
-    if not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3):
+    if isinstance(layer, np.ndarray):  # a row of an integer array: ints or a TypeError
+        values = as_int_tuple(layer, name)
+    else:
+        values = tuple(layer) if isinstance(layer, (tuple, list)) else None
+    if values is None or len(values) not in (2, 3):
         raise ValueError(
             f"`{name}` must be a pair (kernel_size, stride) or a triple "
             f"(kernel_size, stride, dilation), got {_describe(layer)}; e.g. (3, 1)"
         )
-    k = as_positive_int(layer[0], f"{name} kernel_size")
-    s = as_positive_int(layer[1], f"{name} stride")
-    d = as_positive_int(layer[2], f"{name} dilation") if len(layer) == 3 else 1
+    k = as_positive_int(values[0], f"{name} kernel_size")
+    s = as_positive_int(values[1], f"{name} stride")
+    d = as_positive_int(values[2], f"{name} dilation") if len(values) == 3 else 1
     return k, s, d
 
 
@@ -73,7 +81,8 @@ def receptive_field(layers):
     Parameters
     ----------
     layers : sequence of (kernel_size, stride) or (kernel_size, stride, dilation)
-        From the input upwards. Pooling layers count as (size, stride).
+        From the input upwards. Pooling layers count as (size, stride). An integer
+        array of shape (L, 2) or (L, 3) works too, one layer per row.
 
     Examples
     --------
@@ -125,6 +134,7 @@ def dense_layer_cost(n_in, n_out, *, bias=True):
     """
     n_in = as_positive_int(n_in, "n_in")
     n_out = as_positive_int(n_out, "n_out")
+    bias = check_flag(bias, "bias")
     params = n_in * n_out + (n_out if bias else 0)
     return LayerCost(params, _flops(n_out, n_in, bias), (n_out,))
 
@@ -165,6 +175,7 @@ def conv_layer_cost(input_shape, kernel_shape, *, in_channels=1, out_channels=1,
     """
     c = as_positive_int(in_channels, "in_channels")
     f = as_positive_int(out_channels, "out_channels")
+    bias = check_flag(bias, "bias")
     out, taps = _spatial_layer(input_shape, kernel_shape, stride, padding, dilation)
     positions = math.prod(out)
     params = f * c * taps + (f if bias else 0)
@@ -185,6 +196,7 @@ def local_layer_cost(input_shape, kernel_shape, *, in_channels=1, out_channels=1
     """
     c = as_positive_int(in_channels, "in_channels")
     f = as_positive_int(out_channels, "out_channels")
+    bias = check_flag(bias, "bias")
     out, taps = _spatial_layer(input_shape, kernel_shape, stride, padding, dilation)
     units = f * math.prod(out)
     params = units * c * taps + (units if bias else 0)

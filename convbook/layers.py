@@ -15,46 +15,79 @@ import numpy as np
 
 from ._geometry import output_length
 from ._kernels import layers as _k
-from ._validate import as_float_array, as_int_pair, to_common_float
+from ._validate import (as_float_array, as_int_pair, check_allocation, check_choice,
+                        to_common_float)
 
 __all__ = ["conv2d", "conv2d_backward", "local2d", "local2d_backward"]
 
 
-def _hyper(stride, padding, dilation):
-    return (
-        as_int_pair(stride, "stride"),
-        as_int_pair(padding, "padding", minimum=0),
-        as_int_pair(dilation, "dilation"),
-    )
+def _hyper(stride, padding, dilation, kernel_hw):
+    """Checked (stride, pads, dilation); pads is (top, bottom, left, right).
+
+    ``padding`` is an int, a pair, or torch's strings: 'valid' (none) and 'same' (stride 1
+    only), which pads ``dilation * (k - 1)`` cells in all, ``total // 2`` before and the
+    rest after: one more after than before for an even span, as torch does.
+    """
+    stride = as_int_pair(stride, "stride")
+    dilation = as_int_pair(dilation, "dilation")
+    if isinstance(padding, str):
+        check_choice(padding, "padding", ("valid", "same"))
+        if padding == "valid":
+            return stride, (0, 0, 0, 0), dilation
+        if stride != (1, 1):
+            raise ValueError(
+                f"`padding='same'` needs stride=1 (as in torch), got stride={stride}; a "
+                f"strided layer cannot keep the input size: pass the padding as numbers, "
+                f"e.g. padding={tuple(d * (k - 1) // 2 for d, k in zip(dilation, kernel_hw))}"
+            )
+        (th, tw) = (d * (k - 1) for d, k in zip(dilation, kernel_hw))
+        return stride, (th // 2, th - th // 2, tw // 2, tw - tw // 2), dilation
+    ph, pw = as_int_pair(padding, "padding", minimum=0)
+    return stride, (ph, ph, pw, pw), dilation
 
 
 # How output_length words the error when the kernel outgrows the padded input
 _FIX = "use a smaller kernel or dilation, or more padding"
 _NAMES_H, _NAMES_W = (("w", "x", axis, _FIX) for axis in ("height", "width"))
+_TOO_BIG = "use a smaller padding (or a smaller input)"
 
 
-def _output_size(x_shape, kernel_hw, stride, padding, dilation):
-    """(OH, OW) of a layer, or a ValueError when the dilated kernel outgrows the padded input."""
-    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel_hw, stride, padding, dilation
-    return (output_length(x_shape[2], dh * (kh - 1) + 1, sh, ph, False, _NAMES_H),
-            output_length(x_shape[3], dw * (kw - 1) + 1, sw, pw, False, _NAMES_W))
+def _output_size(x_shape, kernel_hw, stride, pads, dilation, itemsize, n_filters):
+    """(OH, OW) of a layer, or a ValueError when the dilated kernel outgrows the padded
+    input, or when the padded input or the output could not be allocated."""
+    (kh, kw), (sh, sw), (top, bottom, left, right), (dh, dw) = kernel_hw, stride, pads, dilation
+    n, c, h, w = x_shape
+    check_allocation((n, c, h + top + bottom, w + left + right), itemsize, "padding", _TOO_BIG)
+    sizes = []
+    for size, k, s, d, before, after, names in ((h, kh, sh, dh, top, bottom, _NAMES_H),
+                                                (w, kw, sw, dw, left, right, _NAMES_W)):
+        if before == after:  # the error can name the padding on each side
+            sizes.append(output_length(size, d * (k - 1) + 1, s, before, False, names))
+        else:  # 'same': the window always fits
+            sizes.append(output_length(size + before + after, d * (k - 1) + 1, s))
+    oh, ow = sizes
+    # the output, and the im2col buffer of one image
+    check_allocation((n, n_filters, oh, ow), itemsize, "padding", _TOO_BIG)
+    check_allocation((c * kh * kw + 1, oh, ow), itemsize, "w",
+                     "use a smaller kernel, or less padding")
+    return oh, ow
 
 
-def _pad(x, padding):
-    ph, pw = padding
-    if ph == 0 and pw == 0:
+def _pad(x, pads):
+    top, bottom, left, right = pads
+    if not any(pads):
         return x
     n, c, h, w = x.shape
-    xp = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=x.dtype)
-    xp[:, :, ph:ph + h, pw:pw + w] = x
+    xp = np.zeros((n, c, h + top + bottom, w + left + right), dtype=x.dtype)
+    xp[:, :, top:top + h, left:left + w] = x
     return xp
 
 
-def _unpad(xp, padding, shape):
-    ph, pw = padding
-    if ph == 0 and pw == 0:
+def _unpad(xp, pads, shape):
+    top, _, left, _ = pads
+    if not any(pads):
         return xp
-    return np.ascontiguousarray(xp[:, :, ph:ph + shape[2], pw:pw + shape[3]])
+    return np.ascontiguousarray(xp[:, :, top:top + shape[2], left:left + shape[3]])
 
 
 def _check_channels(x, w, channel_axis):
@@ -83,10 +116,14 @@ def _check_dout(dout, expected_shape):
         )
 
 
+_BIAS_HINT = ("one bias per filter: pass an array of shape (F,), e.g. np.full(F, value), "
+              "or b=None for no bias")
+
+
 def _conv_inputs(x, w, b):
     x = as_float_array(x, "x", ndim=4)
     w = as_float_array(w, "w", ndim=4)
-    b = None if b is None else as_float_array(b, "b", ndim=1)
+    b = None if b is None else as_float_array(b, "b", ndim=1, hint=_BIAS_HINT)
     _check_channels(x, w, 1)
     if b is not None:
         _check_bias(b, (w.shape[0],), "one bias per filter, F = w.shape[0]")
@@ -121,7 +158,10 @@ def conv2d(x, w, b=None, *, stride=1, padding=0, dilation=1):
     b : array_like of shape (F,), optional
         One bias per filter.
     stride, padding, dilation : int or pair of ints
-        As in ``torch.nn.functional.conv2d``; padding adds zeros.
+        As in ``torch.nn.functional.conv2d``; padding adds zeros. ``padding`` may also be
+        torch's ``'valid'`` (no padding) or ``'same'`` (stride 1 only: the output keeps
+        the input's size; ``dilation * (k - 1)`` zeros in all, ``// 2`` of them before
+        and the rest after, so an even kernel pads one more cell after, as torch does).
 
     Returns
     -------
@@ -137,10 +177,10 @@ def conv2d(x, w, b=None, *, stride=1, padding=0, dilation=1):
              [20., 24.]]]])
     """
     x, w, b = _conv_inputs(x, w, b)
-    stride, padding, dilation = _hyper(stride, padding, dilation)
     n_filters, _, kh, kw = w.shape
-    oh, ow = _output_size(x.shape, (kh, kw), stride, padding, dilation)
-    out = _conv_forward(_pad(x, padding), w, b, oh, ow, stride, dilation)
+    stride, pads, dilation = _hyper(stride, padding, dilation, (kh, kw))
+    oh, ow = _output_size(x.shape, (kh, kw), stride, pads, dilation, x.itemsize, n_filters)
+    out = _conv_forward(_pad(x, pads), w, b, oh, ow, stride, dilation)
     return out.reshape(x.shape[0], n_filters, oh, ow)
 
 
@@ -157,7 +197,7 @@ def conv2d_backward(dout, x, w, *, stride=1, padding=0, dilation=1):
         Gradient of the loss with respect to ``conv2d(x, w, b, ...)``.
     x : array_like of shape (N, C, H, W)
     w : array_like of shape (F, C, kH, kW)
-    stride, padding, dilation : int or pair of ints
+    stride, padding, dilation : int or pair of ints (padding also 'valid' or 'same')
         The values used in the forward pass.
 
     Returns
@@ -166,6 +206,9 @@ def conv2d_backward(dout, x, w, *, stride=1, padding=0, dilation=1):
     dw : ndarray of shape (F, C, kH, kW)
     db : ndarray of shape (F,)
         ``db[f] = dout[:, f].sum()``; it does not depend on whether the forward had a bias.
+
+    Every gradient has the common float type of all array arguments, as the forward
+    functions do: float32 when ``dout``, ``x`` and ``w`` are all float32, else float64.
 
     Examples
     --------
@@ -186,11 +229,11 @@ def conv2d_backward(dout, x, w, *, stride=1, padding=0, dilation=1):
     dout = as_float_array(dout, "dout", ndim=4)
     x, w, dout = to_common_float(x, w, dout)
     _check_channels(x, w, 1)
-    stride, padding, dilation = _hyper(stride, padding, dilation)
     n_filters, channels, kh, kw = w.shape
-    oh, ow = _output_size(x.shape, (kh, kw), stride, padding, dilation)
+    stride, pads, dilation = _hyper(stride, padding, dilation, (kh, kw))
+    oh, ow = _output_size(x.shape, (kh, kw), stride, pads, dilation, x.itemsize, n_filters)
     _check_dout(dout, (x.shape[0], n_filters, oh, ow))
-    xp = _pad(x, padding)
+    xp = _pad(x, pads)
     dxp = np.zeros_like(xp)
     dw2 = np.zeros((n_filters, channels * kh * kw), dtype=x.dtype)
     w2t = np.ascontiguousarray(w.reshape(n_filters, -1).T)
@@ -201,22 +244,22 @@ def conv2d_backward(dout, x, w, *, stride=1, padding=0, dilation=1):
     _k.conv2d_backward(dout.reshape(x.shape[0], n_filters, oh * ow), xp, w2t, kh, kw,
                        *stride, *dilation, oh, ow, dxp, dw2)
     db = dout.sum(axis=(0, 2, 3))
-    return _unpad(dxp, padding, x.shape), dw2.reshape(w.shape), db
+    return _unpad(dxp, pads, x.shape), dw2.reshape(w.shape), db
 
 
 def _local_inputs(x, w, stride, padding, dilation):
     x = as_float_array(x, "x", ndim=4)
     w = as_float_array(w, "w", ndim=6)
-    stride, padding, dilation = _hyper(stride, padding, dilation)
+    stride, pads, dilation = _hyper(stride, padding, dilation, w.shape[4:])
     _check_channels(x, w, 3)
-    oh, ow = _output_size(x.shape, w.shape[4:], stride, padding, dilation)
+    oh, ow = _output_size(x.shape, w.shape[4:], stride, pads, dilation, x.itemsize, w.shape[2])
     if w.shape[:2] != (oh, ow):
         raise ValueError(
-            f"`w` has shape {w.shape}, but this x, stride, padding and dilation give a "
-            f"{oh}x{ow} output, so w needs one kernel per output position: shape "
+            f"`w` has shape {w.shape}, but this x, stride, padding and dilation give an "
+            f"output of {oh} x {ow}, so w needs one kernel per output position: shape "
             f"{(oh, ow) + w.shape[2:]} (OH, OW, F, C, kH, kW)"
         )
-    return x, w, (oh, ow), stride, padding, dilation
+    return x, w, (oh, ow), stride, pads, dilation
 
 
 def local2d(x, w, b=None, *, stride=1, padding=0, dilation=1):
@@ -235,7 +278,7 @@ def local2d(x, w, b=None, *, stride=1, padding=0, dilation=1):
         OW must equal the output size that x, stride, padding and dilation imply.
     b : array_like of shape (F, OH, OW), optional
         One bias per output unit (unshared too).
-    stride, padding, dilation : int or pair of ints
+    stride, padding, dilation : int or pair of ints (padding also 'valid' or 'same')
         As in ``conv2d``.
 
     Returns
@@ -252,7 +295,7 @@ def local2d(x, w, b=None, *, stride=1, padding=0, dilation=1):
     array([[[[ 0., 12.],
              [20., 24.]]]])
     """
-    x, w, (oh, ow), stride, padding, dilation = _local_inputs(x, w, stride, padding, dilation)
+    x, w, (oh, ow), stride, pads, dilation = _local_inputs(x, w, stride, padding, dilation)
     n_filters = w.shape[2]
     if b is not None:
         b = as_float_array(b, "b", ndim=3)
@@ -261,7 +304,7 @@ def local2d(x, w, b=None, *, stride=1, padding=0, dilation=1):
     if b is None:
         b = np.zeros((n_filters, oh, ow), dtype=x.dtype)
     out = np.empty((x.shape[0], n_filters, oh, ow), dtype=x.dtype)
-    _k.local2d_forward(_pad(x, padding), w, b, *stride, *dilation, out)
+    _k.local2d_forward(_pad(x, pads), w, b, *stride, *dilation, out)
     return out
 
 
@@ -277,7 +320,7 @@ def local2d_backward(dout, x, w, *, stride=1, padding=0, dilation=1):
     dout : array_like of shape (N, F, OH, OW)
     x : array_like of shape (N, C, H, W)
     w : array_like of shape (OH, OW, F, C, kH, kW)
-    stride, padding, dilation : int or pair of ints
+    stride, padding, dilation : int or pair of ints (padding also 'valid' or 'same')
         The values used in the forward pass.
 
     Returns
@@ -285,6 +328,9 @@ def local2d_backward(dout, x, w, *, stride=1, padding=0, dilation=1):
     dx : ndarray of shape (N, C, H, W)
     dw : ndarray of shape (OH, OW, F, C, kH, kW)
     db : ndarray of shape (F, OH, OW)
+
+    Every gradient has the common float type of all array arguments, as the forward
+    functions do: float32 when ``dout``, ``x`` and ``w`` are all float32, else float64.
 
     Examples
     --------
@@ -296,13 +342,13 @@ def local2d_backward(dout, x, w, *, stride=1, padding=0, dilation=1):
     >>> db.shape
     (1, 2, 2)
     """
-    x, w, (oh, ow), stride, padding, dilation = _local_inputs(x, w, stride, padding, dilation)
+    x, w, (oh, ow), stride, pads, dilation = _local_inputs(x, w, stride, padding, dilation)
     dout = as_float_array(dout, "dout", ndim=4)
     _check_dout(dout, (x.shape[0], w.shape[2], oh, ow))
     x, w, dout = to_common_float(x, w, dout)
-    xp = _pad(x, padding)
+    xp = _pad(x, pads)
     dxp = np.zeros_like(xp)
     dwt = np.zeros_like(w)
     db = np.zeros((w.shape[2], oh, ow), dtype=x.dtype)
     _k.local2d_backward(dout, xp, w, *stride, *dilation, dxp, dwt, db)
-    return _unpad(dxp, padding, x.shape), dwt, db
+    return _unpad(dxp, pads, x.shape), dwt, db

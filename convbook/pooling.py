@@ -24,6 +24,8 @@ Conventions shared by every function here (they match torch where torch has the 
   layout); the backward functions take them as ``indices=`` and skip recomputing them.
 - l2's gradient ``dout * x / out`` is taken as 0 where a window's norm is 0.
 - float32 stays float32; int and bool compute in float64. A NaN in a window gives NaN.
+  A backward function returns the common float type of ``dout`` and ``x`` (float64
+  unless both are float32), the rule of every backward in convbook.
 """
 
 import numpy as np
@@ -61,8 +63,7 @@ def _geometry(shape, size, stride, padding, ceil_mode, nd):
         size = v.as_int_pair(size, "size")
         stride = size if stride is None else v.as_int_pair(stride, "stride")
         padding = v.as_int_pair(padding, "padding", minimum=0)
-    if not isinstance(ceil_mode, (bool, np.bool_)):
-        raise TypeError(f"`ceil_mode` must be True or False, got {ceil_mode!r}")
+    ceil_mode = v.check_flag(ceil_mode, "ceil_mode")
     for k, p in zip(size, padding):
         if p > k // 2:
             shown_padding, shown_size = (padding[0], size[0]) if nd == 1 else (padding, size)
@@ -73,7 +74,7 @@ def _geometry(shape, size, stride, padding, ceil_mode, nd):
                 f"lower padding or enlarge size"
             )
     axes = range(-nd, 0)
-    out = tuple(output_length(shape[a], k, s, p, bool(ceil_mode), _NAMES[a])
+    out = tuple(output_length(shape[a], k, s, p, ceil_mode, _NAMES[a])
                 for a, k, s, p in zip(axes, size, stride, padding))
     out_shape = shape[:-nd] + out
     if nd == 1:
@@ -93,6 +94,7 @@ def _forward(x, size, stride, kind, padding, ceil_mode, return_indices, nd):
     v.check_choice(kind, "kind", _KINDS)
     size, stride, padding, out, out_shape = _geometry(x.shape, size, stride, padding,
                                                       ceil_mode, nd)
+    return_indices = v.check_flag(return_indices, "return_indices")
     if return_indices and kind != "max":
         raise ValueError(
             f"`return_indices=True` only applies to kind='max' (got kind={kind!r}); "
@@ -116,7 +118,8 @@ def _forward(x, size, stride, kind, padding, ceil_mode, return_indices, nd):
 
 def _backward(dout, x, size, stride, kind, padding, ceil_mode, indices, nd):
     x = v.as_float_array(x, "x", min_ndim=nd)
-    dout = v.as_float_array(dout, "dout", dtype=x.dtype)
+    dout = v.as_float_array(dout, "dout")
+    x, dout = v.to_common_float(x, dout)  # the common float type, as conv2d_backward
     v.check_choice(kind, "kind", _KINDS)
     size, stride, padding, out, out_shape = _geometry(x.shape, size, stride, padding,
                                                       ceil_mode, nd)
@@ -138,7 +141,7 @@ def _backward(dout, x, size, stride, kind, padding, ceil_mode, indices, nd):
         if bad:
             raise ValueError(
                 f"`indices` holds {bad} value(s) outside [0, {H * W}) (the flat cells of "
-                f"an {H} x {W} plane); pass the indices returned by the forward call "
+                f"a plane of {H} x {W}); pass the indices returned by the forward call "
                 f"(return_indices=True) on this same `x` with the same size, stride, "
                 f"padding and ceil_mode"
             )
@@ -153,7 +156,7 @@ def _backward(dout, x, size, stride, kind, padding, ceil_mode, indices, nd):
 
 
 def _check_indices(indices, out_shape, shape3):
-    indices = np.asarray(indices)
+    indices = v.as_array(indices, "indices")
     if indices.dtype.kind not in "iu":
         raise TypeError(
             f"`indices` must be an integer array, got dtype {indices.dtype}; pass the "
@@ -189,7 +192,8 @@ def pool1d(x, size, stride=None, *, kind="max", padding=0, ceil_mode=False,
         Implicit cells on each side, at most ``size // 2``; they never win a max and
         never count in an average.
     ceil_mode : bool
-        Keep a last, smaller window so no cell is ignored (Figure 9.10).
+        Keep a last, smaller window so no cell is ignored (Figure 9.10). True or False
+        only (as every flag of convbook: a truthy string such as "no" raises).
     return_indices : bool
         kind='max' only: also return the argmax positions along the last axis (first
         index on ties), which ``pool1d_backward(..., indices=...)`` reuses.
@@ -268,6 +272,8 @@ def pool1d_backward(dout, x, size, stride=None, *, kind="max", padding=0, ceil_m
     dx : ndarray of shape (..., L)
         max routes each gradient to its window's first maximum; avg and weighted spread
         it by the (normalised) weights; l2 gives ``dout * x / out`` (0 where out is 0).
+        Its dtype is the common float type of ``dout`` and ``x``, as in the forward
+        functions and ``conv2d_backward``: float32 when both are float32, else float64.
 
     Examples
     --------
@@ -294,6 +300,8 @@ def pool2d_backward(dout, x, size, stride=None, *, kind="max", padding=0, ceil_m
     Returns
     -------
     dx : ndarray of shape (..., H, W)
+        The common float type of ``dout`` and ``x``, as in the forward functions and
+        ``conv2d_backward``: float32 when both are float32, else float64.
 
     Examples
     --------
@@ -330,8 +338,7 @@ def channel_pool(x, group, *, kind="max", axis=1):
     x = v.as_float_array(x, "x", min_ndim=1)
     group = v.as_positive_int(group, "group")
     v.check_choice(kind, "kind", _KINDS)
-    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"`axis` must be an integer, got {axis!r}; pass e.g. axis=1")
+    axis = v.as_int(axis, "axis")
     if not -x.ndim <= axis < x.ndim:
         raise ValueError(
             f"`axis` {axis} is out of range for `x` with {x.ndim} dimensions "
@@ -388,6 +395,8 @@ def adaptive_pool2d(x, output_size, *, kind="max"):
     oh, ow = v.as_int_pair(output_size, "output_size")
     v.check_choice(kind, "kind", _KINDS)
     planes = _planes(x, 2)
+    v.check_allocation((planes.shape[0], oh, ow), x.itemsize, "output_size",
+                       "ask for fewer regions")
     result = np.empty((planes.shape[0], oh, ow), x.dtype)
     _k.pool_adaptive(planes, _CODE[kind], result)
     return result.reshape(x.shape[:-2] + (oh, ow))

@@ -81,14 +81,26 @@ def _run(image, kernel, mode, boundary, fillvalue, flip, one_d, names):
         if kh > h or kw > w:  # the hot path pays two comparisons; _geometry words the error
             _check_fits(image.shape, kernel.shape, names, one_d)
         out = np.empty((h - kh + 1, w - kw + 1), dtype)
-        _k.correlate2d(image, kernel, 0, 0, 0.0, out)
+        _k.correlate2d(image, kernel, 0, 0, 0.0, False, out)
         return out
     top, bottom = mode_padding(kh, mode, flipped=flip, one_d=one_d)
     left, right = mode_padding(kw, mode, flipped=flip, one_d=one_d)
     out = np.empty((h + top + bottom - kh + 1, w + left + right - kw + 1), dtype)
-    if boundary == "fill":
-        # The kernel reads the fill value itself: no padded copy of the image.
-        _k.correlate2d(image, kernel, top, left, fillvalue, out)
+    if one_d and kw > w:
+        # A kernel longer than the signal: correlate the reversed kernel with the
+        # reversed signal instead (the same products, s(j) = sum_c k'(j + c - left') x'(c)),
+        # so that the long array slides under the short one and the vectorised interior
+        # does the work, as np.correlate does.
+        image, kernel = kernel[:, ::-1].copy(), image[:, ::-1].copy()
+        left = w - kw + left
+        if left < 0:  # the output starts -left cells into the reversed kernel
+            image, left = image[:, -left:], 0
+        _k.correlate2d(image, kernel, 0, left, 0.0, False, out)
+    elif boundary == "fill":
+        # The kernel reads the fill value itself: no padded copy of the image. In 1-D a
+        # cell outside x contributes nothing (scipy.signal.correlate), in 2-D it adds
+        # fillvalue * K (scipy.signal.correlate2d, where 0 * inf is NaN).
+        _k.correlate2d(image, kernel, top, left, fillvalue, not one_d, out)
     else:
         padded = np.empty((h + top + bottom, w + left + right), dtype)
         _k.pad_correlate2d(image, kernel, padded, top, left, _BOUNDARY_CODES[boundary], out)
@@ -96,8 +108,8 @@ def _run(image, kernel, mode, boundary, fillvalue, flip, one_d, names):
 
 
 def _run2d(image, kernel, mode, boundary, fillvalue, flip):
-    image = as_float_array(image, "image", ndim=2)
-    kernel = as_float_array(kernel, "kernel", ndim=2)
+    image = as_float_array(image, "image", ndim=2, hint=_HINT_2D)
+    kernel = as_float_array(kernel, "kernel", ndim=2, hint=_HINT_2D)
     check_choice(mode, "mode", MODES)
     check_choice(boundary, "boundary", BOUNDARY_NAMES)
     fillvalue = _check_fillvalue(fillvalue)
@@ -105,10 +117,17 @@ def _run2d(image, kernel, mode, boundary, fillvalue, flip):
 
 
 def _run1d(x, k, mode, flip):
-    x = as_float_array(x, "x", ndim=1)
-    k = as_float_array(k, "k", ndim=1)
+    x = as_float_array(x, "x", ndim=1, hint=_HINT_1D)
+    k = as_float_array(k, "k", ndim=1, hint=_HINT_1D)
     check_choice(mode, "mode", MODES)
     return _run(x[None], k[None], mode, "fill", 0.0, flip, True, ("x", "k"))[0]
+
+
+# What to say when the number of dimensions is wrong (the default advice otherwise)
+_HINT_2D = {1: "for 1-D signals use correlate1d/convolve1d, or make one row with "
+               "np.atleast_2d"}
+_HINT_1D = {2: "for 2-D images use correlate2d/convolve2d", 0: "pass a sequence of "
+            "numbers, e.g. [1.0, 2.0] (np.atleast_1d makes one of a single number)"}
 
 
 def correlate1d(x, k, mode="valid"):
@@ -125,8 +144,12 @@ def correlate1d(x, k, mode="valid"):
     k : array_like of shape (K,)
         Kernel. If either argument is float64, both compute in float64.
     mode : {'valid', 'same', 'full'}
-        Output length N - K + 1, N, or N + K - 1. Values outside ``x`` count as zero.
-        'same' starts at (K - 1) // 2 of the 'full' output, as in SciPy.
+        Output length N - K + 1, N, or N + K - 1. Cells outside ``x`` contribute
+        nothing: they are not multiplied by the kernel, so an inf or NaN in ``k`` only
+        reaches the outputs where it meets a sample of ``x``, as in SciPy (method
+        'direct') and NumPy. 'same' starts at (K - 1) // 2 of the 'full' output, as in
+        SciPy, and is always that window of 'full' (SciPy's own 'same' with a kernel
+        longer than ``x`` multiplies padding zeros, so 0 * inf gives NaN there).
 
     Returns
     -------
@@ -154,8 +177,12 @@ def convolve1d(x, k, mode="valid"):
     k : array_like of shape (K,)
         Kernel. If either argument is float64, both compute in float64.
     mode : {'valid', 'same', 'full'}
-        Output length N - K + 1, N, or N + K - 1. Values outside ``x`` count as zero.
-        'same' starts at (K - 1) // 2 of the 'full' output, as in SciPy.
+        Output length N - K + 1, N, or N + K - 1. Cells outside ``x`` contribute
+        nothing: they are not multiplied by the kernel, so an inf or NaN in ``k`` only
+        reaches the outputs where it meets a sample of ``x``, as in SciPy (method
+        'direct') and NumPy. 'same' starts at (K - 1) // 2 of the 'full' output, as in
+        SciPy, and is always that window of 'full' (SciPy's own 'same' with a kernel
+        longer than ``x`` multiplies padding zeros, so 0 * inf gives NaN there).
 
     Returns
     -------
@@ -193,7 +220,11 @@ def correlate2d(image, kernel, mode="valid", boundary="fill", fillvalue=0.0):
         pixel (np.pad's 'symmetric'). As in SciPy, 'circular' is another name for 'wrap'
         and 'symmetric' for 'symm'.
     fillvalue : float
-        Finite real value used outside the image when ``boundary='fill'``.
+        Finite real value used outside the image when ``boundary='fill'``. As in
+        ``scipy.signal.correlate2d``, every tap outside the image adds ``fillvalue *
+        K(m, n)``, so an inf or NaN in the kernel gives NaN at the border even with
+        ``fillvalue=0`` (0 * inf is NaN). The 1-D functions differ here, like SciPy's:
+        cells outside ``x`` contribute nothing.
 
     Returns
     -------
@@ -234,7 +265,11 @@ def convolve2d(image, kernel, mode="valid", boundary="fill", fillvalue=0.0):
         pixel (np.pad's 'symmetric'). As in SciPy, 'circular' is another name for 'wrap'
         and 'symmetric' for 'symm'.
     fillvalue : float
-        Finite real value used outside the image when ``boundary='fill'``.
+        Finite real value used outside the image when ``boundary='fill'``. As in
+        ``scipy.signal.correlate2d``, every tap outside the image adds ``fillvalue *
+        K(m, n)``, so an inf or NaN in the kernel gives NaN at the border even with
+        ``fillvalue=0`` (0 * inf is NaN). The 1-D functions differ here, like SciPy's:
+        cells outside ``x`` contribute nothing.
 
     Returns
     -------

@@ -266,7 +266,9 @@ WL = np.ones((3, 3, 4, 3, 3, 3))     # local2d weight for X with a 3x3 kernel
 DOUT = np.ones((2, 4, 3, 3))
 
 BAD_CONV = [
-    ("x 3-D", lambda: cb.conv2d(np.ones((3, 5, 5)), W), ValueError, r"`x` must be 4-D.*x\[None, None\]"),
+    # one (C, H, W) image needs one leading axis, x[None], not x[None, None]
+    ("x 3-D", lambda: cb.conv2d(np.ones((3, 5, 5)), W), ValueError, r"`x` must be 4-D.*x\[None\]$"),
+    ("x 2-D", lambda: cb.conv2d(np.ones((5, 5)), W), ValueError, r"`x` must be 4-D.*x\[None, None\]$"),
     ("w 3-D", lambda: cb.conv2d(X, np.ones((3, 3, 3))), ValueError, r"`w` must be 4-D"),
     ("empty x", lambda: cb.conv2d(np.ones((0, 3, 5, 5)), W), ValueError, r"`x` is empty"),
     ("empty w", lambda: cb.conv2d(X, np.ones((0, 3, 3, 3))), ValueError, r"`w` is empty"),
@@ -315,16 +317,18 @@ BAD_LOCAL = [
     ("channels", lambda: cb.local2d(X, np.ones((3, 3, 4, 2, 3, 3))), ValueError,
      r"`w` has 2 input channels.*\(OH, OW, F, C, kH, kW\)"),
     ("positions", lambda: cb.local2d(X, np.ones((2, 3, 4, 3, 3, 3))), ValueError,
-     r"3x3 output.*shape \(3, 3, 4, 3, 3, 3\)"),
+     r"output of 3 x 3.*shape \(3, 3, 4, 3, 3, 3\)"),
     ("positions after stride", lambda: cb.local2d(X, WL, stride=2), ValueError,
-     r"2x2 output.*shape \(2, 2, 4, 3, 3, 3\)"),
+     r"output of 2 x 2.*shape \(2, 2, 4, 3, 3, 3\)"),
     ("bias shape", lambda: cb.local2d(X, WL, np.ones(4)), ValueError, r"`b` must be 3-D"),
     ("bias positions", lambda: cb.local2d(X, WL, np.ones((4, 2, 3))), ValueError,
      r"`b` has shape \(4, 2, 3\), expected \(4, 3, 3\)"),
     ("stride 0", lambda: cb.local2d(X, WL, stride=(0, 1)), ValueError, r"`stride` must be positive"),
     ("dilation neg", lambda: cb.local2d(X, WL, dilation=-1), ValueError, r"`dilation` must be positive"),
     ("padding neg", lambda: cb.local2d(X, WL, padding=-2), ValueError, r"`padding`"),
-    ("padding str", lambda: cb.local2d(X, WL, padding="same"), TypeError, r"`padding` must be an integer"),
+    ("padding str", lambda: cb.local2d(X, WL, padding="half"), ValueError,
+     r"`padding` must be one of 'valid', 'same'; got 'half'"),
+    ("padding float", lambda: cb.local2d(X, WL, padding=1.0), TypeError, r"`padding` must be an integer"),
     ("kernel too big", lambda: cb.local2d(X, np.ones((1, 1, 4, 3, 6, 6))), ValueError,
      r"^`w` spans 6 cells along height but `x` has only 5"),
     ("complex", lambda: cb.local2d(X, WL * 1j), TypeError, r"`w` is complex"),

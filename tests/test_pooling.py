@@ -276,7 +276,13 @@ def test_l2_backward_at_zero_norm_is_zero():
 def test_dtypes(kind):
     x32 = np.arange(16, dtype=np.float32).reshape(4, 4)
     assert cb.pool2d(x32, 2, kind=kind).dtype == np.float32
-    assert cb.pool2d_backward(np.ones((2, 2)), x32, 2, kind=kind).dtype == np.float32
+    # a backward returns the common float type of its arrays, as conv2d_backward does
+    ones32 = np.ones((2, 2), np.float32)
+    assert cb.pool2d_backward(ones32, x32, 2, kind=kind).dtype == np.float32
+    assert cb.pool2d_backward(np.ones((2, 2)), x32, 2, kind=kind).dtype == np.float64
+    assert cb.pool1d_backward(ones32[0], x32[0], 2, kind=kind).dtype == np.float32
+    assert cb.pool1d_backward(np.ones(2), x32[0], 2, kind=kind).dtype == np.float64
+    assert cb.pool1d_backward(ones32[0], x32[0].astype(int), 2, kind=kind).dtype == np.float64
     assert cb.pool1d(x32[0], 2, kind=kind).dtype == np.float32
     for x in (np.arange(16).reshape(4, 4), np.eye(4, dtype=bool), [[1, 2], [3, 4]]):
         out = cb.pool2d(x, 2, kind=kind)

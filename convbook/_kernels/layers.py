@@ -13,10 +13,10 @@ and for the small forward ones.
 """
 
 import numpy as np
-from numba import njit
+from . import njit
 
 
-@njit(cache=True)
+@njit()
 def im2col(xn, kh, kw, sh, sw, dh, dw, oh, ow, cols):
     """cols[(c*kh + i)*kw + j, r*ow + s] = xn[c, r*sh + i*dh, s*sw + j*dw]."""
     channels = xn.shape[0]
@@ -36,7 +36,7 @@ def im2col(xn, kh, kw, sh, sw, dh, dw, oh, ow, cols):
                             dst[s] = src[start + s * sw]
 
 
-@njit(cache=True)
+@njit()
 def col2im_add(cols, kh, kw, sh, sw, dh, dw, oh, ow, xn):
     """The adjoint of im2col: xn[c, r*sh + i*dh, s*sw + j*dw] += cols[(c*kh + i)*kw + j, r*ow + s]."""
     channels = xn.shape[0]
@@ -56,7 +56,7 @@ def col2im_add(cols, kh, kw, sh, sw, dh, dw, oh, ow, xn):
                             dst[start + s * sw] += src[s]
 
 
-@njit(cache=True)
+@njit()
 def im2col_unit_or_any(xn, kh, kw, sh, sw, dh, dw, oh, ow, cols):
     """im2col, with literal 1s for the common stride 1, dilation 1 case.
 
@@ -69,7 +69,7 @@ def im2col_unit_or_any(xn, kh, kw, sh, sw, dh, dw, oh, ow, cols):
         im2col(xn, kh, kw, sh, sw, dh, dw, oh, ow, cols)
 
 
-@njit(cache=True)
+@njit()
 def col2im_unit_or_any(cols, kh, kw, sh, sw, dh, dw, oh, ow, xn):
     """col2im_add, with the same stride 1, dilation 1 specialisation."""
     if sh == 1 and sw == 1 and dh == 1 and dw == 1:
@@ -78,7 +78,7 @@ def col2im_unit_or_any(cols, kh, kw, sh, sw, dh, dw, oh, ow, xn):
         col2im_add(cols, kh, kw, sh, sw, dh, dw, oh, ow, xn)
 
 
-@njit(cache=True)
+@njit()
 def conv2d_forward(xp, w2, kh, kw, sh, sw, dh, dw, oh, ow, out):
     """out[n] = w2 @ im2col(xp[n]) for each image; out is (N, F, oh*ow).
 
@@ -93,7 +93,7 @@ def conv2d_forward(xp, w2, kh, kw, sh, sw, dh, dw, oh, ow, out):
         np.dot(w2, cols, out[n])
 
 
-@njit(cache=True)
+@njit()
 def conv2d_backward(dout, xp, w2t, kh, kw, sh, sw, dh, dw, oh, ow, dxp, dw2):
     """Accumulate dw2 (F, C*kh*kw) and dxp (N, C, Hp, Wp), both zeroed by the caller.
 
@@ -111,7 +111,7 @@ def conv2d_backward(dout, xp, w2t, kh, kw, sh, sw, dh, dw, oh, ow, dxp, dw2):
         col2im_unit_or_any(cols, kh, kw, sh, sw, dh, dw, oh, ow, dxp[n])
 
 
-@njit(cache=True)
+@njit()
 def local2d_forward(xp, w, b, sh, sw, dh, dw, out):
     """out[n, f, r, s] = b[f, r, s] + sum_{c,i,j} w[r, s, f, c, i, j] xp[n, c, r*sh + i*dh, s*sw + j*dw]."""
     n_images, channels = xp.shape[0], xp.shape[1]
@@ -128,7 +128,7 @@ def local2d_forward(xp, w, b, sh, sw, dh, dw, out):
                     out[n, f, r, s] = total
 
 
-@njit(cache=True)
+@njit()
 def local2d_backward(dout, xp, w, sh, sw, dh, dw, dxp, dwt, db):
     """Accumulate dxp, dwt (same layout as w) and db (F, OH, OW), all zeroed by the caller."""
     n_images, channels = xp.shape[0], xp.shape[1]

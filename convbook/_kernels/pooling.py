@@ -11,12 +11,12 @@ Kind codes: 0 max, 1 avg, 2 l2, 3 weighted.
 """
 
 import numpy as np
-from numba import njit
+from . import njit
 
 MAX, AVG, L2, WEIGHTED = 0, 1, 2, 3
 
 
-@njit(cache=True)
+@njit()
 def regular_bounds(n, k, s, p, n_out):
     """Clipped bounds, nominal origin and nominal size of each strided window."""
     lo = np.empty(n_out, np.int64)
@@ -32,7 +32,7 @@ def regular_bounds(n, k, s, p, n_out):
     return lo, hi, origin, size
 
 
-@njit(cache=True)
+@njit()
 def adaptive_bounds(n, n_out):
     """torch's adaptive regions: start = floor(i*n/out), end = ceil((i+1)*n/out)."""
     lo = np.empty(n_out, np.int64)
@@ -43,7 +43,7 @@ def adaptive_bounds(n, n_out):
     return lo, hi, lo.copy(), hi - lo
 
 
-@njit(cache=True)
+@njit()
 def weight_table(lo, hi, origin, size, kind):
     """Per-region weights w[i, r - lo[i]] for the summing kinds.
 
@@ -72,7 +72,7 @@ def weight_table(lo, hi, origin, size, kind):
     return table
 
 
-@njit(cache=True)
+@njit()
 def max_forward_indices(x, kh, kw, lo_h, hi_h, lo_w, hi_w, out, idx):
     """Max over each region, and the flat index r*W + c of the first maximum.
 
@@ -126,7 +126,7 @@ def max_forward_indices(x, kh, kw, lo_h, hi_h, lo_w, hi_w, out, idx):
                 q[i * OW + j] = best
 
 
-@njit(cache=True)
+@njit()
 def max_forward_indices_2x2(x, out, idx):
     """``max_forward_indices`` for disjoint 2x2 windows with no padding, unrolled."""
     B, H, W = x.shape
@@ -154,7 +154,7 @@ def max_forward_indices_2x2(x, out, idx):
                 idx[b, i, j] = best
 
 
-@njit(cache=True)
+@njit()
 def max_forward(x, lo_h, hi_h, lo_w, hi_w, out):
     """Max over each region without indices: rows first (vectorisable), then columns."""
     B, H, W = x.shape
@@ -182,7 +182,7 @@ def max_forward(x, lo_h, hi_h, lo_w, hi_w, out):
                 out[b, i, j] = m
 
 
-@njit(cache=True)
+@njit()
 def max_forward_2x2(x, out):
     """Max over disjoint 2x2 windows with no padding (the common case, kept tight)."""
     B = x.shape[0]
@@ -201,7 +201,7 @@ def max_forward_2x2(x, out):
                 out[b, i, j] = m
 
 
-@njit(cache=True)
+@njit()
 def max_backward(dout, idx, dx):
     """Route ``dout`` to the saved argmax; dx is (B, H*W), uninitialised.
 
@@ -229,7 +229,7 @@ def max_backward(dout, idx, dx):
     return bad
 
 
-@njit(cache=True)
+@njit()
 def sum_forward(x, lo_h, hi_h, wt_h, lo_w, hi_w, wt_w, squared, out):
     """out = sum_r sum_c wt_h[i, r] wt_w[j, c] f(x[r, c]); f = x**2 then sqrt if squared."""
     B, H, W = x.shape
@@ -258,7 +258,7 @@ def sum_forward(x, lo_h, hi_h, wt_h, lo_w, hi_w, wt_w, squared, out):
                 out[b, i, j] = acc
 
 
-@njit(cache=True)
+@njit()
 def sum_backward(scale, x, lo_h, hi_h, wt_h, lo_w, hi_w, wt_w, times_x, dx):
     """dx[r, c] += scale[i, j] * wt_h * wt_w (* x[r, c] when times_x); dx is zeroed."""
     B, OH, OW = scale.shape
@@ -277,7 +277,7 @@ def sum_backward(scale, x, lo_h, hi_h, wt_h, lo_w, hi_w, wt_w, times_x, dx):
                             dx[b, r, c] += gr * wt_w[j, c - c0]
 
 
-@njit(cache=True)
+@njit()
 def pool_regions(x, lo_h, hi_h, org_h, n_h, lo_w, hi_w, org_w, n_w, kind, out):
     """Any kind over the given regions, without indices."""
     if kind == MAX:
@@ -288,7 +288,7 @@ def pool_regions(x, lo_h, hi_h, org_h, n_h, lo_w, hi_w, org_w, n_w, kind, out):
         sum_forward(x, lo_h, hi_h, wt_h, lo_w, hi_w, wt_w, kind == L2, out)
 
 
-@njit(cache=True)
+@njit()
 def pool_regular(x, kh, kw, sh, sw, ph, pw, kind, out):
     """Strided windows, any kind, no indices: one call from Python (small inputs are
     dominated by dispatch, so bounds and weights are built here)."""
@@ -297,7 +297,7 @@ def pool_regular(x, kh, kw, sh, sw, ph, pw, kind, out):
     pool_regions(x, lo_h, hi_h, org_h, n_h, lo_w, hi_w, org_w, n_w, kind, out)
 
 
-@njit(cache=True)
+@njit()
 def pool_adaptive(x, kind, out):
     """torch's adaptive regions, any kind, in one call."""
     lo_h, hi_h, org_h, n_h = adaptive_bounds(x.shape[1], out.shape[1])
@@ -307,7 +307,7 @@ def pool_adaptive(x, kind, out):
 
 # --- one-call drivers: each public path loads one cached function (first call stays cheap)
 
-@njit(cache=True)
+@njit()
 def max_indices_regular(x, kh, kw, sh, sw, ph, pw, out, idx):
     """Strided max with argmax indices; the unrolled kernel when windows are 2x2 tiles."""
     H = x.shape[1]
@@ -323,7 +323,7 @@ def max_indices_regular(x, kh, kw, sh, sw, ph, pw, out, idx):
         max_forward_indices(x, kh, kw, lo_h, hi_h, lo_w, hi_w, out, idx)
 
 
-@njit(cache=True)
+@njit()
 def max_backward_regular(dout, x, kh, kw, sh, sw, ph, pw, dx):
     """Max backward without saved indices: recompute the argmax, then route dout."""
     idx = np.empty(dout.shape, np.int64)
@@ -331,7 +331,7 @@ def max_backward_regular(dout, x, kh, kw, sh, sw, ph, pw, dx):
     return max_backward(dout, idx, dx)
 
 
-@njit(cache=True)
+@njit()
 def sum_backward_regular(dout, x, kh, kw, sh, sw, ph, pw, kind, dx):
     """Backward of avg/l2/weighted. l2: d sqrt(S)/dx = x / sqrt(S), taken as 0 at S = 0
     (a NaN norm stays NaN)."""

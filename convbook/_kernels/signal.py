@@ -6,7 +6,11 @@ arrays of shape (1, n), and convolution arrives as correlation with a flipped ke
 one code path serves all four public functions.
 """
 
-from numba import njit, uint64
+import math
+
+from numba import uint64
+
+from . import njit
 
 # Boundary codes shared with the wrappers.
 FILL = 0
@@ -14,7 +18,7 @@ WRAP = 1
 SYMM = 2
 
 
-@njit(cache=True)
+@njit()
 def _source_index(p, n, boundary):
     # Where position p (any integer) of an extended row of length n reads from. 'wrap' is
     # periodic with period n; 'symm' mirrors including the edge sample (np.pad's
@@ -27,7 +31,7 @@ def _source_index(p, n, boundary):
     return r
 
 
-@njit(cache=True)
+@njit()
 def pad2d(image, padded, top, left, boundary):
     """Fill ``padded`` with ``image`` at (top, left) and a 'wrap' or 'symm' border."""
     h, w = image.shape
@@ -47,17 +51,21 @@ def pad2d(image, padded, top, left, boundary):
 # contract (and only contract) lets LLVM fuse multiply-adds into FMA instructions: about
 # 5-10% faster, and each fused step rounds once instead of twice. It leaves NaN and inf
 # semantics alone, unlike blanket fastmath.
-@njit(cache=True, fastmath={"contract"})
-def correlate2d(image, kernel, top, left, fillvalue, out):
+@njit(fastmath={"contract"})
+def correlate2d(image, kernel, top, left, fillvalue, multiply_fill, out):
     """out(i, j) = sum_m sum_n I(i + m - top, j + n - left) K(m, n)  (DL book Eq. 9.6),
 
-    with I = ``fillvalue`` outside ``image``. top = left = 0 with ``out`` of shape
-    (H - kH + 1, W - kW + 1) is the 'valid' correlation.
+    over the cells inside ``image``; with ``multiply_fill`` each tap outside adds
+    ``fillvalue * K(m, n)`` too (scipy.signal.correlate2d's rule, where 0 * inf is NaN),
+    without it a cell outside adds nothing (scipy.signal.correlate's 1-D rule). top =
+    left = 0 with ``out`` of shape (H - kH + 1, W - kW + 1) is the 'valid' correlation.
 
     Layout of the work, chosen by measurement:
     - the border is never materialised: kernel rows that fall outside the image add
-      ``fillvalue * K(m, n)``, and only the (at most kW - 1) border columns on each side take a
-      per-tap scalar path;
+      ``fillvalue * K(m, n)`` (or nothing), and only the border columns, whose window
+      pokes out of the image, take a scalar path that loops over the taps that overlap
+      the image (plus, with ``multiply_fill``, the fill taps): its cost is proportional
+      to the overlap, even for a kernel far longer than the image;
     - for the interior the taps loop outside and a whole output row inside, up to five
       taps per pass so the running sum stays in a register;
     - interior indices are uint64: Numba skips its negative-index wraparound for
@@ -69,6 +77,13 @@ def correlate2d(image, kernel, top, left, fillvalue, out):
     oh, ow = out.shape
     zero = out.dtype.type(0)
     fill = out.dtype.type(fillvalue)  # float32 work fills with the float32 value, as SciPy
+    if multiply_fill and fill == 0:
+        # fill * K(m, n) is a zero unless K(m, n) is not finite: skip the fill taps then
+        multiply_fill = False
+        for m in range(kh):
+            for n in range(kw):
+                if not math.isfinite(kernel[m, n]):
+                    multiply_fill = True
     one = uint64(1)
     # Output columns [jlo, jhi) read only inside the image, for every tap.
     jlo = min(left, ow)
@@ -82,6 +97,8 @@ def correlate2d(image, kernel, top, left, fillvalue, out):
         for m in range(kh):
             r = i + m - top
             if r < 0 or r >= h:
+                if not multiply_fill:
+                    continue
                 for n in range(kw):
                     fw = fill * kernel[m, n]
                     for j in range(ow):
@@ -129,19 +146,26 @@ def correlate2d(image, kernel, top, left, fillvalue, out):
                                              + image[ur, t + u2] * w2 + image[ur, t + u3] * w3
                                              + image[ur, t + u4] * w4)
                 n0 += count
-            # border columns, whose window pokes out of the image: one tap at a time
+            # border columns, whose window pokes out of the image: one tap at a time, over
+            # the taps [n_lo, n_hi) that land in the image (and the fill taps around them)
             for b in range(ow - (jhi - jlo)):
                 j = b if b < jlo else b + (jhi - jlo)
-                for n in range(kw):
-                    c = j + n - left
-                    if 0 <= c < w:
-                        out[i, j] += image[r, c] * kernel[m, n]
-                    else:
-                        out[i, j] += fill * kernel[m, n]
+                n_lo = min(max(left - j, 0), kw)
+                n_hi = max(min(w + left - j, kw), n_lo)
+                acc = out[i, j]
+                if multiply_fill:
+                    for n in range(n_lo):
+                        acc += fill * kernel[m, n]
+                for n in range(n_lo, n_hi):
+                    acc += image[r, j + n - left] * kernel[m, n]
+                if multiply_fill:
+                    for n in range(n_hi, kw):
+                        acc += fill * kernel[m, n]
+                out[i, j] = acc
 
 
-@njit(cache=True)
+@njit()
 def pad_correlate2d(image, kernel, padded, top, left, boundary, out):
     """Pad ``image`` into ``padded`` ('wrap' or 'symm'), then correlate it 'valid'."""
     pad2d(image, padded, top, left, boundary)
-    correlate2d(padded, kernel, 0, 0, 0.0, out)
+    correlate2d(padded, kernel, 0, 0, 0.0, False, out)

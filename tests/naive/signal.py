@@ -2,7 +2,9 @@
 
 Each output is defined from the 'full' result, as SciPy documents it: 'valid' and 'same'
 are windows of 'full' starting at fixed offsets. The image is extended beyond its edges
-by ``_extend`` (fill, wrap or symm). Convolution is written as its own sum (Eq. 9.4:
+by ``_extend`` (fill, wrap or symm); in 2-D a 'fill' cell is multiplied like any other
+(scipy.signal.correlate2d: 0 * inf is NaN), while in 1-D a cell outside the signal
+contributes nothing (scipy.signal.correlate). Convolution is written as its own sum (Eq. 9.4:
 S(i, j) = sum_m sum_n I(i - m, j - n) K(m, n)), not as correlation with a flipped kernel,
 so it checks the flip in convbook independently.
 """
@@ -62,11 +64,13 @@ def _compute(image, kernel, mode, boundary, fillvalue, op, one_d):
                     if op == "correlate":
                         # full correlation:
                         # S(fi, fj) = sum I(fi + m - kh + 1, fj + n - kw + 1) K(m, n)
-                        v = _extend(values, fi + m - kh + 1, fj + n - kw + 1, boundary, fillvalue)
+                        r, c = fi + m - kh + 1, fj + n - kw + 1
                     else:
                         # full convolution (Eq. 9.4): S(fi, fj) = sum I(fi - m, fj - n) K(m, n)
-                        v = _extend(values, fi - m, fj - n, boundary, fillvalue)
-                    total += v * kvalues[m][n]
+                        r, c = fi - m, fj - n
+                    if one_d and boundary == "fill" and not (0 <= r < h and 0 <= c < w):
+                        continue  # 1-D (scipy.signal.correlate): outside adds nothing
+                    total += _extend(values, r, c, boundary, fillvalue) * kvalues[m][n]
             out[i, j] = total
     return out
 
