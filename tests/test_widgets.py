@@ -471,8 +471,8 @@ def test_flip_extremes_draw_without_error():
 
 
 @pytest.mark.parametrize("kwargs, error, words", [
-    (dict(image=np.ones((2, 2)), kernel=np.ones((3, 3))), ValueError, "larger than `image`"),
-    (dict(image=np.ones((4, 2)), kernel=np.ones((1, 3))), ValueError, "larger than `image`"),
+    (dict(image=np.ones((2, 2)), kernel=np.ones((3, 3))), ValueError, r"`kernel` spans 3 cells along height but `image` has only 2"),
+    (dict(image=np.ones((4, 2)), kernel=np.ones((1, 3))), ValueError, r"`kernel` spans 3 cells along width but `image` has only 2"),
     (dict(mode="circular"), ValueError, "`mode` must be one of"),
     (dict(operation="convolve"), ValueError, "`operation` must be one of"),
     (dict(position=6), ValueError, "from 0 to 5"),

@@ -14,7 +14,7 @@ input is padded with zeros, drawn grey.
 import numpy as np
 
 from .. import signal as _signal
-from .._geometry import MODES, mode_output_length, mode_padding
+from .._geometry import MODES, check_window_fits, mode_output_length, mode_padding
 from .._validate import _describe, as_float_array, check_choice
 from ._app import DPI, App, Drawing, format_number, inch_axes, new_figure
 from .grid import NumberGrid, fit_fontsize, text_width
@@ -94,10 +94,10 @@ def _check_size(image, kernel, cell, out_cell):
 def _check_inputs(image, kernel):
     image = as_float_array(image, "image", ndim=2)
     kernel = as_float_array(kernel, "kernel", ndim=2)
-    if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
-        raise ValueError(
-            f"`kernel` has shape {kernel.shape}, larger than `image` {image.shape}; the flip "
-            f"demo shows every mode including 'valid', so pass a kernel no larger than the image")
+    for axis, name in enumerate(("height", "width")):
+        check_window_fits(image.shape[axis], kernel.shape[axis], window="kernel", input="image",
+                          axis=name, fix="the flip demo shows every mode including 'valid', "
+                                         "so pass a kernel no larger than the image")
     if not (np.all(np.isfinite(image)) and np.all(np.isfinite(kernel))):
         raise ValueError("`image` and `kernel` must be finite to be written out; "
                          "replace NaN and inf values")
