@@ -3,7 +3,8 @@
 Targets (issue 2): correlate2d >= 15x faster than scipy.signal.correlate2d on 256x256
 with a 5x5 kernel in float64, >= 20x in float32; >= 5x faster than
 scipy.ndimage.correlate on 1024x1024 with 3x3 and 5x5 kernels; convolve2d <= 1.05x the
-time of correlate2d; a widget-sized call (64x64 image, 3x3 kernel) <= 20 us including
+time of correlate2d; 1-D with a kernel 40x longer than the signal within a few times
+np.correlate (issue 7); a widget-sized call (64x64 image, 3x3 kernel) <= 20 us including
 the Python wrapper; the first call with a warm Numba cache <= 25 ms.
 
 Run: ``.venv/bin/python benchmarks/run.py signal``
@@ -120,6 +121,34 @@ def bench_convolve_ratio():
                       f"{format_seconds(c)}  convolve2d {format_seconds(v)}  ratio {v / c:5.3f}")
 
 
+def bench_long_kernel():
+    """1-D with a kernel far longer than the signal (issue 7): every output is a border
+    output, so the cost is in the border path; it should track np.correlate's."""
+    rng = np.random.default_rng(4)
+    x, k = rng.standard_normal(1_000), rng.standard_normal(40_000)
+    for mode in ("full", "same"):
+        want = scipy.signal.correlate(x, k, mode, method="direct")
+        check(cb.correlate1d(x, k, mode), want, "scipy")
+        # np.correlate's 'same' is as long as the kernel: time its 'full' and slice SciPy's
+        # 'same' window out of it, so that both give the same numbers
+        start = 0 if mode == "full" else (k.size - 1) // 2
+        numpy_name = "np.correlate" + ("" if mode == "full" else " ('full', sliced)")
+
+        def numpy_call():
+            return np.correlate(x, k, "full")[start:start + want.size]
+
+        check(numpy_call(), want, "numpy")
+        check(cb.convolve1d(x, k, mode), scipy.signal.convolve(x, k, mode, method="direct"),
+              "scipy convolve")
+        report(f"correlate1d, x of 1,000, kernel of 40,000, {mode}, float64",
+               ("convbook.correlate1d", median_seconds(lambda: cb.correlate1d(x, k, mode),
+                                                       repeats=5)),
+               [(numpy_name, median_seconds(numpy_call, repeats=5)),
+                ("scipy.signal.correlate direct", median_seconds(
+                    lambda: scipy.signal.correlate(x, k, mode, method="direct"), repeats=5))],
+               target="within a few times np.correlate")
+
+
 def bench_widget_size():
     rng = np.random.default_rng(3)
     image, kernel = rng.standard_normal((64, 64)), rng.standard_normal((3, 3))
@@ -177,6 +206,7 @@ def main():
     bench_256(torch)
     bench_1024()
     bench_convolve_ratio()
+    bench_long_kernel()
     bench_widget_size()
     bench_first_call()
 

@@ -150,18 +150,21 @@ def correlate2d(image, kernel, top, left, fillvalue, multiply_fill, out):
             # the taps [n_lo, n_hi) that land in the image (and the fill taps around them)
             for b in range(ow - (jhi - jlo)):
                 j = b if b < jlo else b + (jhi - jlo)
+                uj = uint64(j)
                 n_lo = min(max(left - j, 0), kw)
                 n_hi = max(min(w + left - j, kw), n_lo)
-                acc = out[i, j]
+                acc = out[ui, uj]
                 if multiply_fill:
                     for n in range(n_lo):
-                        acc += fill * kernel[m, n]
-                for n in range(n_lo, n_hi):
-                    acc += image[r, j + n - left] * kernel[m, n]
+                        acc += fill * kernel[um, uint64(n)]
+                ui0 = uint64(j - left + n_lo)
+                uk0 = uint64(n_lo)
+                for t in range(uint64(n_hi - n_lo)):
+                    acc += image[ur, ui0 + t] * kernel[um, uk0 + t]
                 if multiply_fill:
                     for n in range(n_hi, kw):
-                        acc += fill * kernel[m, n]
-                out[i, j] = acc
+                        acc += fill * kernel[um, uint64(n)]
+                out[ui, uj] = acc
 
 
 @njit()
