@@ -12,6 +12,7 @@ import numpy as np
 
 __all__ = [
     "as_float_array",
+    "as_array",
     "common_float_dtype",
     "to_common_float",
     "check_choice",
@@ -75,6 +76,8 @@ def as_float_array(value, name, ndim=None, min_ndim=None, dtype=None, hint=None)
         raise ValueError(f"`{name}` is empty (shape {array.shape}); it needs at least one element")
     if dtype is None:
         dtype = _FLOAT32 if kind == "f" and array.dtype.itemsize == 4 else _FLOAT64
+    if array.ndim == 0:  # np.ascontiguousarray would make a scalar 1-D
+        return np.array(array, dtype=dtype)
     return np.ascontiguousarray(array, dtype=dtype)
 
 
@@ -232,6 +235,7 @@ def as_int_tuple(value, name):
     ``np.array(x.shape)``); any other array raises a TypeError.
     """
     if isinstance(value, np.ndarray) and value.ndim:
+        value = as_array(value, name)  # refuses a masked array
         if value.ndim != 1 or value.dtype.kind not in "iu":
             raise TypeError(
                 f"`{name}` must be a tuple of ints (or a 1-D integer array), got an array "

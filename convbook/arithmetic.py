@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._geometry import output_length
-from ._validate import (_describe, as_int_pair, as_int_tuple, as_nonnegative_int,
+from ._validate import (_describe, as_array, as_int_pair, as_int_tuple, as_nonnegative_int,
                         as_positive_int, check_flag)
 
 __all__ = [
@@ -91,6 +91,8 @@ def receptive_field(layers):
     >>> receptive_field([(3, 1), (2, 2), (3, 1)])
     8
     """
+    if isinstance(layers, np.ndarray):
+        layers = as_array(layers, "layers")  # refuses a masked array
     try:
         items = None if isinstance(layers, (str, bytes)) else list(layers)
     except TypeError:

@@ -612,3 +612,20 @@ def test_every_backward_returns_the_common_float_type(dtypes, want):
     for kind in ("max", "avg"):
         assert cb.pool2d_backward(np.ones((1, 1, 2, 2), d_dtype), x, 2, kind=kind).dtype == pool_want
         assert cb.pool1d_backward(np.ones((1, 1, 4, 2), d_dtype), x, 2, kind=kind).dtype == pool_want
+
+
+# -- found by the extended fuzz ------------------------------------------------------
+
+def test_a_scalar_is_not_silently_a_one_element_array():
+    # np.ascontiguousarray turns a 0-d array into shape (1,): a scalar dout passed for an
+    # output of one cell, and a scalar kernel was a 1-tap 1-D kernel
+    with pytest.raises(ValueError, match=r"`dout` has shape \(\), but .* gives \(1,\)"):
+        cb.pool1d_backward(5., [0.], 2, padding=1)
+    with pytest.raises(ValueError, match=r"`kernel` must be 1-D or 2-D, got 0-D"):
+        cb.conv_matrix(5., 3)
+
+
+def test_masked_layers_are_refused():
+    layers = np.ma.masked_array([[3, 1], [3, 1]], mask=[[0, 0], [0, 1]])
+    with pytest.raises(TypeError, match=r"`layers` is a masked array"):
+        cb.receptive_field(layers)
