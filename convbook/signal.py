@@ -177,12 +177,9 @@ def convolve1d(x, k, mode="valid"):
     k : array_like of shape (K,)
         Kernel. If either argument is float64, both compute in float64.
     mode : {'valid', 'same', 'full'}
-        Output length N - K + 1, N, or N + K - 1. Cells outside ``x`` contribute
-        nothing: they are not multiplied by the kernel, so an inf or NaN in ``k`` only
-        reaches the outputs where it meets a sample of ``x``, as in SciPy (method
-        'direct') and NumPy. 'same' starts at (K - 1) // 2 of the 'full' output, as in
-        SciPy, and is always that window of 'full' (SciPy's own 'same' with a kernel
-        longer than ``x`` multiplies padding zeros, so 0 * inf gives NaN there).
+        Output length N - K + 1, N, or N + K - 1, as in :func:`correlate1d`, whose rule
+        for cells outside ``x`` (they contribute nothing, even against an inf or NaN in
+        ``k``) and for 'same' (the window of 'full' starting at (K - 1) // 2) holds here.
 
     Returns
     -------
