@@ -5,6 +5,7 @@ a pair of ints) or raises a ``ValueError``/``TypeError`` whose message names the
 argument, the value it got and the fix. Numba kernels only ever see what these return.
 """
 
+import functools
 import numbers
 import os
 
@@ -137,17 +138,20 @@ def check_allocation(shape, itemsize, name, fix):
     limit is this machine's physical memory (1 TiB when it cannot be read): beyond it the
     allocation would fail anyway, with NumPy's less helpful MemoryError or ValueError.
     """
-    count = 1
+    nbytes = itemsize
     for n in shape:
-        count *= int(n)
-    nbytes = count * itemsize
-    if nbytes > _memory_limit():
+        nbytes *= int(n)
+    if nbytes > _SMALL and nbytes > _memory_limit():
         raise ValueError(
             f"`{name}` would make an array of shape {tuple(int(n) for n in shape)} "
             f"({nbytes / 2**30:.3g} GiB), more than this machine's memory; {fix}"
         )
 
 
+_SMALL = 2**30  # below this, no need to ask the system
+
+
+@functools.lru_cache(maxsize=1)
 def _memory_limit():
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
