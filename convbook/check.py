@@ -13,7 +13,15 @@ Verdicts, one line each:
 - ``FAIL  name: <what is wrong>``: the exception your code raised, ``None`` returned,
   a shape mismatch (both shapes, and a hint when the exercise names that shape), a dtype
   issue (with advice that follows the expected kind: numbers or text), NaNs present, or
-  wrong values with the largest difference and where it is.
+  wrong values with the largest difference and where it is, or an argument the function
+  changed in place (an exercise function must not corrupt its caller's data).
+
+Known mistakes: every entry point takes ``mistakes``, a table ``{description: wrong
+reference}``. When an answer fails but equals one of these wrong references on the failing
+case, the verdict names it, e.g. ``FAIL  conv: known mistake: the cross-correlation (no
+flip): flip the kernel (your answer equals it on this case); wrong values: ...``. A chapter
+lists the mistakes its readers are likely to make, and the learner gets the diagnosis
+instead of a bare difference.
 
 Three entry points: :func:`check` (one answer), :func:`check_function` (a function against
 a reference on several cases) and :func:`check_causal` (a filter over a sequence of
@@ -218,8 +226,58 @@ def _reference_failed(failed):
     return f"the reference failed ({error}; a bug in the exercise, not in your code)"
 
 
-def _verdict(answer, expected, rtol, atol, hints=None):
-    """(status, message) where status is 'PASS', 'FAIL' or 'TODO'."""
+def _mistake_table(mistakes):
+    """[(description, wrong reference)] from what an exercise passed; [] if unreadable."""
+    if mistakes is None:
+        return []
+    try:
+        return [(str(text), wrong) for text, wrong in dict(mistakes).items()]
+    except Exception:  # a broken table must not hide the verdict
+        return []
+
+
+def _known_mistake(got, table, make_wrong, rtol, atol):
+    """The description of the first mistake whose result equals ``got``, else None.
+
+    ``make_wrong(wrong)`` computes one mistake's result (on a fresh copy of the case's
+    arguments); a mistake that raises, or whose result cannot be compared, is skipped.
+    """
+    for text, wrong in table:
+        try:
+            result, failed = _run(lambda: make_wrong(wrong))
+            if failed:
+                continue
+            result, reason = _as_array(_copied(result))
+            if reason or _kind(result) == "other" or _kind(result) != _kind(got):
+                continue
+            if _compare(got, result, rtol, atol)[0]:
+                return text
+        except KeyboardInterrupt:
+            raise
+        except BaseException:  # a mistake table's own bug must not hide the verdict
+            continue
+    return None
+
+
+def _named(message, mistake):
+    """The verdict's message, led by the known mistake it matches (if any)."""
+    if mistake is None:
+        return message
+    return f"known mistake: {mistake} (your answer equals it on this case); {message}"
+
+
+def _in_place_text(changed):
+    which = ", ".join(str(n) for n in changed)
+    return (f"your function changed its argument {which} in place (an exercise function must "
+            f"not change its caller's data); work on a copy, e.g. `x = np.array(x)`")
+
+
+def _verdict(answer, expected, rtol, atol, hints=None, table=(), make_wrong=None):
+    """(status, message) where status is 'PASS', 'FAIL' or 'TODO'.
+
+    A failing answer that equals one of the known mistakes in ``table`` (each computed by
+    ``make_wrong(wrong)``) gets that mistake named in the message.
+    """
     expected = _copied(expected)  # a view of data the learner's code may change in place
     if callable(answer):
         answer, failed = _run(answer)
@@ -238,11 +296,14 @@ def _verdict(answer, expected, rtol, atol, hints=None):
             f"{_safe_repr(answer)}; {advice}"
         )
     ok, message = _compare(got, want, rtol, atol, hints)
-    return ("PASS" if ok else "FAIL"), message
+    if ok:
+        return "PASS", message
+    mistake = _known_mistake(got, table, make_wrong, rtol, atol) if table and make_wrong else None
+    return "FAIL", _named(message, mistake)
 
 
-def _function_case(func, reference, args, rtol, atol, shape_hints):
-    """(status, message) for one case of :func:`check_function`."""
+def _function_case(func, reference, args, rtol, atol, shape_hints, table=()):
+    """(status, message, note) for one case of :func:`check_function`."""
     # The reference and the learner each get their own copy of the arguments, and the
     # reference's answer is copied too: an in-place edit by the learner changes neither.
     want, failed = _run(reference, *_copied(args))
@@ -256,12 +317,13 @@ def _function_case(func, reference, args, rtol, atol, shape_hints):
         except Exception:  # hints only refine a verdict; never let them block it
             hints = {}
     mine = _copied(args)
-    status, message = _verdict(lambda: func(*mine), want, rtol, atol, hints)
+    status, message = _verdict(lambda: func(*mine), want, rtol, atol, hints, table,
+                               lambda wrong: wrong(*_copied(args)))
     changed = _changed_arguments(args, mine)
     if changed and status != "TODO":
-        which = ", ".join(str(n) for n in changed)
-        return status, message, (f" (note: your function changed its argument {which} in "
-                                 f"place; work on a copy, e.g. `x = np.array(x)`)")
+        # A right answer does not excuse corrupting the caller's data: that is a failure.
+        also = "" if status == "PASS" else f"; also: {message}"
+        return "FAIL", _in_place_text(changed) + also, ""
     return status, message, ""
 
 
@@ -307,7 +369,8 @@ def _check_cases(func, name, cases, judge, passed=""):
         return False
 
 
-def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12, shape_hints=None):
+def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12, shape_hints=None,
+          mistakes=None):
     """Compare an exercise answer with the expected value; print a one-line verdict.
 
     Parameters
@@ -327,6 +390,11 @@ def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12, shape_hints
         ``{shape: hint}`` for wrong shapes the exercise can name, e.g.
         ``{(4, 5): "the 'full' shape; 'valid' was asked"}``. A wrong shape not listed gets
         only a generic hint (a transpose, when the number of entries matches).
+    mistakes : dict, optional
+        ``{description: wrong value}`` (or a zero-argument callable returning it): answers
+        a learner is likely to give by mistake. A failing answer equal to one of them
+        gets its description in the verdict, e.g. ``{"the 'valid' strings of Figure 9.1,
+        not 'full'": valid_strings}``.
 
     Returns
     -------
@@ -344,9 +412,14 @@ def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12, shape_hints
     >>> check(stub, [1.0], name="stub")
     TODO  stub: not written yet: replace `raise NotImplementedError` with your code, then rerun this cell
     False
+    >>> check([3, 2, 1], [1, 2, 3], name="rev", mistakes={"the input itself, not reversed": [3, 2, 1]})
+    FAIL  rev: known mistake: the input itself, not reversed (your answer equals it on this case); wrong values: 2 of 3 entries differ; largest difference 2 at index [0]: got 3.0, expected 1.0
+    False
     """
     try:
-        status, message = _verdict(answer, expected, rtol, atol, _shape_hints(shape_hints))
+        status, message = _verdict(answer, expected, rtol, atol, _shape_hints(shape_hints),
+                                   _mistake_table(mistakes),
+                                   lambda wrong: wrong() if callable(wrong) else wrong)
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # last resort: the checker itself must never raise
@@ -356,11 +429,12 @@ def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12, shape_hints
 
 
 def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12,
-                   shape_hints=None):
+                   shape_hints=None, mistakes=None):
     """Run ``func(*args)`` against ``reference(*args)`` for each case; print one verdict.
 
     The learner's function and the reference each get their own copy of every case's
-    arguments; the verdict says when the learner's function changed its input in place.
+    arguments. A function that changes an argument in place fails, even with the right
+    answer: an exercise function must not corrupt its caller's data.
 
     Parameters
     ----------
@@ -377,6 +451,12 @@ def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12,
     shape_hints : callable, optional
         ``shape_hints(*args)`` returns ``{shape: hint}`` for the case's arguments, as in
         :func:`check` (e.g. the 'full', 'same' and transposed shapes of that case).
+    mistakes : dict, optional
+        ``{description: wrong reference}``, each wrong reference with the same signature
+        as ``reference``: what a learner is likely to write by mistake. When an answer
+        fails on a case and equals a wrong reference's result on it, the verdict names
+        that mistake. Say what it is and how to fix it, e.g. ``{"the cross-correlation
+        (no flip): flip the kernel": cb.correlate2d}``.
 
     Returns
     -------
@@ -391,10 +471,17 @@ def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12,
     >>> check_function(flip, lambda k: np.rot90(k, 2), [(np.arange(4.).reshape(2, 2),)])
     PASS  flip: exact on all 1 cases
     True
+    >>> def rows_only(k):
+    ...     return k[::-1]
+    >>> check_function(rows_only, lambda k: np.rot90(k, 2), [(np.arange(4.).reshape(2, 2),)],
+    ...                mistakes={"the rows flipped, not the columns": lambda k: k[::-1]})
+    FAIL  rows_only: known mistake: the rows flipped, not the columns (your answer equals it on this case); wrong values: 4 of 4 entries differ; largest difference 1 at index [0, 0]: got 2.0, expected 3.0 on case 1 of 1 (arguments (2, 2))
+    False
     """
+    table = _mistake_table(mistakes)
     return _check_cases(
         func, name, cases,
-        lambda args: _function_case(func, reference, args, rtol, atol, shape_hints))
+        lambda args: _function_case(func, reference, args, rtol, atol, shape_hints, table))
 
 
 def _times_text(times, limit=6):
@@ -403,17 +490,24 @@ def _times_text(times, limit=6):
 
 
 def _estimates(func, x, rest):
-    """(array, None) of ``func(x, *rest)`` on a copy of ``x``, or (None, (status, message))."""
-    answer, failed = _run(func, x.copy(), *_copied(rest))
+    """(array, None) of ``func(x, *rest)`` on a copy of ``x``, or (None, (status, message)).
+
+    An argument changed in place is a failure, as in :func:`check_function`.
+    """
+    mine = (x.copy(), *_copied(rest))
+    answer, failed = _run(func, *mine)
     if failed:
         return None, failed
+    changed = _changed_arguments((x, *rest), mine)
+    if changed:
+        return None, ("FAIL", _in_place_text(changed))
     got, reason = _as_array(answer)
     if reason:
         return None, ("FAIL", f"the answer {reason}")
     return got, None
 
 
-def _causal_case(func, reference, args, rtol, atol):
+def _causal_case(func, reference, args, rtol, atol, table=()):
     """(status, message) for one case of :func:`check_causal`."""
     x = np.array(args[0], dtype=float)
     rest = args[1:]
@@ -455,17 +549,20 @@ def _causal_case(func, reference, args, rtol, atol):
             return "FAIL", (f"your estimate at time(s) {_times_text(times)} changed when later "
                             f"readings changed: it looks into the future (readings after time "
                             f"{now} replaced by the reading at time {now})")
-    return _verdict(got, want, rtol, atol)
+    return _verdict(got, want, rtol, atol, None, table,
+                    lambda wrong: wrong(x.copy(), *_copied(rest)))
 
 
-def check_causal(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
+def check_causal(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12, mistakes=None):
     """Check a causal filter ``func(x, *rest)``: one estimate per reading, none from the future.
 
     For each case the checker runs the learner's function on the readings ``x`` and then,
     for every time ``now``, on the readings with the future hidden (each reading after
     ``now`` replaced by the one at ``now``). An estimate at a time up to ``now`` that
     changes proves that it used a later reading, and the verdict names those times. Then
-    the estimates are compared with ``reference(x, *rest)``, as in :func:`check_function`.
+    the estimates are compared with ``reference(x, *rest)``, as in :func:`check_function`
+    (``mistakes`` too). A function that changes the readings or another argument in place
+    fails.
 
     Parameters
     ----------
@@ -479,6 +576,9 @@ def check_causal(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
         Defaults to ``func.__name__``.
     rtol, atol : float
         Tolerances, as in :func:`check`.
+    mistakes : dict, optional
+        ``{description: wrong reference}``, as in :func:`check_function`: a causal answer
+        with wrong values that equals a wrong reference gets that mistake named.
 
     Returns
     -------
@@ -497,8 +597,9 @@ def check_causal(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12):
     PASS  cumsum: exact on all 1 cases; no estimate looks into the future
     True
     """
+    table = _mistake_table(mistakes)
     return _check_cases(func, name, cases,
-                        lambda args: (*_causal_case(func, reference, args, rtol, atol), ""),
+                        lambda args: (*_causal_case(func, reference, args, rtol, atol, table), ""),
                         passed="; no estimate looks into the future")
 
 

@@ -384,8 +384,19 @@ def test_check_causal_does_not_let_the_learner_edit_the_readings(capsys):
         return s
 
     case = (np.arange(6.0), np.ones(2))
-    assert check_causal(vandal, _causal_mean, [case], name="avg")
+    # A right, causal answer does not excuse corrupting the caller's readings: FAIL.
+    assert not check_causal(vandal, _causal_mean, [case], name="avg")
+    out = capsys.readouterr().out
+    assert out.startswith("FAIL  avg: your function changed its argument 1 in place (an "
+                          "exercise function must not change its caller's data); work on a copy")
     assert np.array_equal(case[0], np.arange(6.0))
+
+    def scales_weights(x, w):               # normalises w in place: argument 2
+        w /= np.sum(w)
+        return np.convolve(x, w, "full")[:len(x)]
+
+    assert not check_causal(scales_weights, _causal_mean, [case], name="avg")
+    assert "changed its argument 2 in place" in capsys.readouterr().out
 
 
 @given(func=weird, reference=weird, cases=weird)
@@ -410,18 +421,21 @@ def test_check_function_in_place_edit_cannot_make_a_false_pass(capsys):
     # in-place edit would change the saved answer too, and this would PASS.
     assert not check_function(flip, lambda k: np.rot90(k, 2), cases)
     out = capsys.readouterr().out
-    assert out.startswith("FAIL  flip: wrong values")
-    assert "changed its argument 1 in place" in out
+    assert out.startswith("FAIL  flip: your function changed its argument 1 in place")
+    assert "; also: wrong values" in out
     assert np.array_equal(cases[0][0], np.arange(4.0).reshape(2, 2))  # the exercise's data
 
 
-def test_check_function_notes_an_in_place_edit_even_when_the_answer_is_right(capsys):
+def test_check_function_fails_an_in_place_edit_even_when_the_answer_is_right(capsys):
     def flip(k):
         k[...] = k[::-1, ::-1].copy()
         return k
 
-    assert check_function(flip, lambda k: np.rot90(k, 2), [(np.arange(4.0).reshape(2, 2),)])
-    assert "changed its argument 1 in place" in capsys.readouterr().out
+    assert not check_function(flip, lambda k: np.rot90(k, 2), [(np.arange(4.0).reshape(2, 2),)])
+    out = capsys.readouterr().out.strip()
+    assert out == ("FAIL  flip: your function changed its argument 1 in place (an exercise "
+                   "function must not change its caller's data); work on a copy, e.g. "
+                   "`x = np.array(x)` on case 1 of 1 (arguments (2, 2))")
 
 
 def test_check_copies_expected_before_the_answer_runs(capsys):
@@ -457,3 +471,108 @@ def test_checkers_let_keyboard_interrupt_through():
         check(interrupted, [1.0])
     with pytest.raises(KeyboardInterrupt):
         check_function(interrupted, lambda x: x, [(1.0,)])
+
+
+# Known mistakes: a failing answer that equals a wrong reference is named -----------------
+
+def _correlate_valid(I, K):
+    kh, kw = K.shape
+    return np.array([[np.sum(I[i:i + kh, j:j + kw] * K) for j in range(I.shape[1] - kw + 1)]
+                     for i in range(I.shape[0] - kh + 1)])
+
+
+def _convolve_valid(I, K):
+    return _correlate_valid(I, K[::-1, ::-1])
+
+
+CONV_MISTAKES = {
+    "the cross-correlation (no flip): flip the kernel": _correlate_valid,
+    "only the rows of the kernel flipped: flip the columns too":
+        lambda I, K: _correlate_valid(I, K[::-1]),
+}
+CONV_CASES = [(np.arange(20.0).reshape(4, 5), np.array([[1.0, 2.0, 0.0], [0.0, -1.0, 3.0]]))]
+
+
+def test_check_function_names_a_known_mistake(capsys):
+    ok = check_function(_correlate_valid, _convolve_valid, CONV_CASES, name="conv",
+                        mistakes=CONV_MISTAKES)
+    out = capsys.readouterr().out.strip()
+    assert not ok and out.count("\n") == 0
+    assert out.startswith("FAIL  conv: known mistake: the cross-correlation (no flip): flip the "
+                          "kernel (your answer equals it on this case); wrong values: ")
+    assert out.endswith("on case 1 of 1 (arguments (4, 5), (2, 3))")
+    ok = check_function(lambda I, K: _correlate_valid(I, K[::-1]), _convolve_valid, CONV_CASES,
+                        name="conv", mistakes=CONV_MISTAKES)
+    assert not ok and "known mistake: only the rows of the kernel flipped" in capsys.readouterr().out
+
+
+def test_a_mistake_is_named_only_when_the_answer_equals_it(capsys):
+    # A different wrong answer gets the plain verdict; a right answer passes.
+    assert not check_function(lambda I, K: _convolve_valid(I, K) + 1, _convolve_valid,
+                              CONV_CASES, name="conv", mistakes=CONV_MISTAKES)
+    out = capsys.readouterr().out
+    assert "known mistake" not in out and out.startswith("FAIL  conv: wrong values")
+    assert check_function(_convolve_valid, _convolve_valid, CONV_CASES, name="conv",
+                          mistakes=CONV_MISTAKES)
+    assert capsys.readouterr().out.startswith("PASS")
+
+
+def test_mistakes_are_matched_within_the_tolerances_and_by_kind(capsys):
+    # Not normalised: off by the factor sum(w) = 3, up to rounding.
+    mistakes = {"not normalised: divide by the sum of the weights": lambda x: 3 * x}
+    assert not check_function(lambda x: 3 * x + 1e-14, lambda x: x, [(np.arange(4.0),)],
+                              name="avg", mistakes=mistakes)
+    assert "known mistake: not normalised" in capsys.readouterr().out
+    # An integer dtype: truncated values, named by a mistake that truncates too.
+    mistakes = {"an integer array: make the output float": lambda k: k[::-1].astype(int)}
+    assert not check_function(lambda k: k[::-1].astype(int), lambda k: k[::-1],
+                              [(np.array([0.5, 1.5, -2.5]),)], name="flip", mistakes=mistakes)
+    assert "known mistake: an integer array" in capsys.readouterr().out
+
+
+def test_a_broken_mistake_table_never_hides_the_verdict(capsys):
+    broken = {"raises": lambda I, K: 1 / 0, "not an array": lambda I, K: object(),
+              "a wrong shape": lambda I, K: np.zeros(3)}
+    for mistakes in (broken, "not a table", {1: 2}):
+        assert not check_function(lambda I, K: _convolve_valid(I, K) + 1, _convolve_valid,
+                                  CONV_CASES, name="conv", mistakes=mistakes)
+        out = capsys.readouterr().out
+        assert out.startswith("FAIL  conv: wrong values") and "known mistake" not in out
+
+
+def test_mistakes_do_not_see_the_learners_in_place_edits(capsys):
+    def zeroes_then_correlates(I, K):       # changes I, so it fails for that first
+        result = _correlate_valid(I, K)
+        I[...] = 0
+        return result
+
+    assert not check_function(zeroes_then_correlates, _convolve_valid, CONV_CASES, name="conv",
+                              mistakes=CONV_MISTAKES)
+    out = capsys.readouterr().out
+    assert out.startswith("FAIL  conv: your function changed its argument 1 in place")
+    assert "also: known mistake: the cross-correlation" in out
+
+
+def test_check_causal_names_a_known_mistake(capsys):
+    def delayed(x, w):                      # causal, but one step late
+        return np.r_[0.0, _causal_mean(x, w)[:-1]]
+
+    mistakes = {"a one-step delay: the reading of age 0 is x[n], not x[n - 1]": delayed,
+                "not normalised": lambda x, w: np.convolve(x, w, "full")[:len(x)]}
+    assert not check_causal(delayed, _causal_mean, CAUSAL_CASES, name="avg", mistakes=mistakes)
+    out = capsys.readouterr().out
+    assert out.startswith("FAIL  avg: known mistake: a one-step delay")
+    assert not check_causal(lambda x, w: np.convolve(x, w, "full")[:len(x)], _causal_mean,
+                            CAUSAL_CASES, name="avg", mistakes=mistakes)
+    assert "known mistake: not normalised" in capsys.readouterr().out
+
+
+def test_check_names_a_known_mistake(capsys):
+    ok, out = verdict(capsys, [[1, 2]], [[1, 2, 3]], name="full",
+                      mistakes={"the 'valid' shape": lambda: [[1, 2]]})
+    assert not ok and out.startswith("FAIL  full: known mistake: the 'valid' shape")
+
+
+@given(func=weird, reference=weird, cases=weird, mistakes=weird)
+def test_check_function_with_mistakes_never_raises(func, reference, cases, mistakes):
+    assert check_function(func, reference, cases, mistakes=mistakes) in (True, False)
