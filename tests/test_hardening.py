@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import tracemalloc
 
 import numpy as np
@@ -430,26 +429,6 @@ def test_long_kernels_match_scipy_and_the_loop_twin(op, n, m, mode):
     got32 = ours(x.astype(np.float32), k.astype(np.float32), mode)
     assert got32.dtype == np.float32
     np.testing.assert_allclose(got32, scipy_fn(x, k, mode, method="direct"), rtol=1e-4, atol=1e-4)
-
-
-def test_long_kernel_costs_about_what_numpy_does():
-    """x of 1,000 and a kernel of 40,000: was ~500x np.correlate's time, every output taking
-    the scalar border path over all 40,000 taps. Generous bound: the machine is shared."""
-    rng = np.random.default_rng(0)
-    x, k = rng.standard_normal(1_000), rng.standard_normal(40_000)
-
-    def best(fn, repeats=3):
-        fn()
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    ours = best(lambda: cb.correlate1d(x, k, "full"))
-    numpy = best(lambda: np.correlate(x, k, "full"))
-    assert ours < 30 * numpy + 0.01, (ours, numpy)
 
 
 @pytest.mark.parametrize("mode", MODES)
