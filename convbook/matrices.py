@@ -99,7 +99,8 @@ class _Axis:
         padded = np.pad(kernel, pad)
         shape = (reps, self.taps, kernel.shape[1]) if axis == 0 else (
             kernel.shape[0], reps, self.taps)
-        return padded.reshape(shape).sum(axis=axis)
+        with np.errstate(invalid="ignore"):  # inf + -inf is NaN, as in SciPy: no warning
+            return padded.reshape(shape).sum(axis=axis)
 
 
 def _values(kernel, row_taps, col_taps):
@@ -113,7 +114,8 @@ def _values(kernel, row_taps, col_taps):
     cb = np.full_like(tb, -1) if cb is None else cb
     for row_tap, col_tap in ((ta, cb), (ra, tb), (ra, cb)):
         present = (row_tap >= 0) & (col_tap >= 0)
-        values[present] += kernel[row_tap[present], col_tap[present]]
+        with np.errstate(invalid="ignore"):  # inf + -inf is NaN, as in SciPy: no warning
+            values[present] += kernel[row_tap[present], col_tap[present]]
     return values
 
 
