@@ -576,3 +576,73 @@ def test_check_names_a_known_mistake(capsys):
 @given(func=weird, reference=weird, cases=weird, mistakes=weird)
 def test_check_function_with_mistakes_never_raises(func, reference, cases, mistakes):
     assert check_function(func, reference, cases, mistakes=mistakes) in (True, False)
+
+
+# The chapters' own mistake tables: each names the mistake it was written for ---------------
+
+CHAPTER_MISTAKES = {
+    # exercise: [(a wrong solution, words its verdict must contain)]
+    "causal_average": [
+        ("return np.convolve(x, w)[:len(x)]", "known mistake: not normalised"),
+        ("return np.convolve(x, w[::-1] / np.sum(w))[:len(x)]", "known mistake: w reversed"),
+        ("return np.r_[0.0, np.convolve(x, w / np.sum(w))[:len(x) - 1]]",
+         "known mistake: one step late"),
+        ("w = np.asarray(w, float)\n    return np.array([sum(x[t - a] * w[a] for a in range(len(w)) "
+         "if t - a >= 0) / sum(w[:t + 1]) for t in range(len(x))])",
+         "known mistake: renormalised at the start-up"),
+        ("w /= np.sum(w)\n    return np.convolve(x, w)[:len(x)]",
+         "changed its argument 2 in place"),
+    ],
+    "flip_kernel": [
+        ("return K[::-1]", "known mistake: only the rows flipped"),
+        ("return K[:, ::-1]", "known mistake: only the columns flipped"),
+        ("out = np.zeros(K.shape, dtype=int)\n    out[...] = K[::-1, ::-1]\n    return out",
+         "known mistake: an integer array"),
+    ],
+    "convolve_valid": [
+        ("return scipy.signal.correlate2d(I, K, 'valid')", "known mistake: the cross-correlation"),
+        ("kh, kw = K.shape\n    S = np.zeros((I.shape[0] - kh + 1, I.shape[1] - kw + 1))\n"
+         "    for i, j in np.ndindex(S.shape):\n"
+         "        S[i, j] = sum(I[i - m, j - n] * K[m, n] for m in range(kh) for n in range(kw))\n"
+         "    return S", "known mistake: Eq. 9.5 with wrapped negative indices"),
+        ("return scipy.signal.correlate2d(I, K[::-1], 'valid')",
+         "known mistake: only the kernel's rows flipped"),
+    ],
+    "toeplitz_matrix": [
+        ("T = np.zeros((N - len(k) + 1, N))\n    for i in range(T.shape[0]):\n"
+         "        T[i, i:i + len(k)] = k[::-1]\n    return T",
+         "known mistake: the convolution matrix"),
+    ],
+}
+
+
+def test_chapter_9_1_checkers_name_the_likely_mistakes():
+    import pathlib
+    import re
+
+    import jupytext
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    source = pathlib.Path(__file__).resolve().parent.parent / "chapters" / "09.1-convolution.md"
+    stub = re.compile(r"def (\w+)\(([^)]*)\):\n\s+raise NotImplementedError\n")
+    namespace, checkers = {}, {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for cell in jupytext.read(source).cells:
+            if cell.cell_type == "code":
+                code = "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
+                exec(compile(code, "<chapter cell>", "exec"), namespace)
+                plt.close("all")
+                found = stub.search(code)
+                if found:
+                    checkers[found.group(1)] = (found.group(2), stub.sub("", code))
+    for exercise, wrong_solutions in CHAPTER_MISTAKES.items():
+        arguments, checker = checkers[exercise]
+        for body, words in wrong_solutions:
+            exec(f"def {exercise}({arguments}):\n    {body}\n", namespace)
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                exec(checker, namespace)
+            verdict = out.getvalue()
+            assert verdict.startswith(f"FAIL  {exercise}: ") and words in verdict, (body, verdict)
