@@ -869,3 +869,23 @@ def test_parameter_matrix_colours_follow_the_ids():
     np.testing.assert_array_equal(masked.colors[0, 1], parameter_colors(8)[7])
     big = parameter_colors(300)
     assert len({tuple(c) for c in big.round(6)}) == 300
+
+
+def test_number_grid_writes_strings_as_they_are_and_numbers_formatted():
+    from convbook.widgets import NumberGrid, inch_axes, new_figure
+
+    grid = NumberGrid(inch_axes(new_figure(3, 2)), np.array([["aw + bx", "c"], ["-1", "z"]]),
+                      (0.1, 0.1), 0.5)
+    assert [t.get_text() for t in grid.texts.flat] == ["aw + bx", "c", "-1", "z"]
+    grid.set_values(np.array([[-1.0, 2.5], [0.0, 3.0]]))
+    assert [t.get_text() for t in grid.texts.flat] == ["\u22121", "2.5", "0", "3"]
+
+
+def test_number_grid_blocks_outline_every_block():
+    from convbook.widgets import ParameterMatrix, inch_axes, new_figure
+
+    grid = ParameterMatrix(inch_axes(new_figure(3, 3)), np.arange(24).reshape(4, 6), (0.2, 0.2), 0.4)
+    lines = grid.add_blocks(2, 3).get_segments()
+    ys = sorted({round(s[0][1], 9) for s in lines if s[0][1] == s[1][1]})
+    xs = sorted({round(s[0][0], 9) for s in lines if s[0][0] == s[1][0]})
+    assert ys == [0.2, 1.0, 1.8] and xs == [0.2, 1.4, 2.6]  # 2 block rows, 2 block columns

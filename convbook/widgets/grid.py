@@ -6,7 +6,7 @@ Used by the flip demo (the input, the kernel, the output) and by
 """
 
 import numpy as np
-from matplotlib.collections import PolyCollection
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_rgba_array
 from matplotlib.patches import Rectangle
 
@@ -163,9 +163,20 @@ class NumberGrid:
                          fontsize=fontsize, color=color)
 
     def set_values(self, values):
-        """Write ``values`` (shape (H, W)) in the cells."""
+        """Write ``values`` (shape (H, W)) in the cells: numbers as :func:`format_number`
+        writes them, strings (e.g. Figure 9.1's ``"aw + bx"``) as they are."""
         for text, value in zip(self.texts.flat, np.asarray(values).flat):
-            text.set_text(format_number(value))
+            text.set_text(value if isinstance(value, str) else format_number(value))
+
+    def add_blocks(self, rows, cols, *, color="black", linewidth=1.2):
+        """Lines around blocks of ``rows`` x ``cols`` cells (a block matrix's blocks)."""
+        left, top, right, bottom = self.extent
+        ys = np.arange(top, bottom + 1e-9, rows * self.cell)
+        xs = np.arange(left, right + 1e-9, cols * self.cell)
+        segments = [[(left, y), (right, y)] for y in ys] + [[(x, top), (x, bottom)] for x in xs]
+        return self.ax.add_collection(LineCollection(segments, colors=color, linewidths=linewidth,
+                                                     zorder=self.cells.get_zorder() + 0.05),
+                                      autolim=False)
 
     def set_facecolors(self, facecolor):
         """New fill colours: one colour or one per cell."""
