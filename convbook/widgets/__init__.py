@@ -9,7 +9,8 @@ Every demo comes in two forms that share one drawing code path:
   ``app.update()``.
 
 Demos: :func:`flip_demo` (2-D convolution vs cross-correlation, section 9.1, Eqs. 9.4-9.6)
-and :func:`sliding_demo` (the spaceship sensor, Eqs. 9.1-9.3).
+and :func:`sliding_demo` (the spaceship sensor, Eqs. 9.1-9.3); :func:`connectivity_demo`
+(sparse interactions and receptive fields, section 9.2, Figures 9.2-9.4).
 
 The kit a new demo is built from: :class:`Drawing` (static/dynamic bookkeeping and
 blitting; its docstring has the rules), :class:`App` (controls in rows, state, PNG),
@@ -19,6 +20,7 @@ highlighted set) and :class:`ParameterMatrix` (a matrix coloured by parameter id
 """
 
 from ._app import App, Drawing, inch_axes, new_figure
+from .connectivity import connectivity_demo, connectivity_figure, connectivity_state
 from .flip import flip_demo, flip_figure, flip_state
 from .grid import NumberGrid
 from .network import LayeredNetwork
@@ -27,4 +29,5 @@ from .tied import ParameterMatrix, parameter_colors
 
 __all__ = ["App", "Drawing", "new_figure", "inch_axes", "NumberGrid", "LayeredNetwork",
            "ParameterMatrix", "parameter_colors", "flip_demo", "flip_figure", "flip_state",
-           "sliding_demo", "sliding_figure", "sliding_state"]
+           "sliding_demo", "sliding_figure", "sliding_state",
+           "connectivity_demo", "connectivity_figure", "connectivity_state"]

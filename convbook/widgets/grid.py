@@ -86,6 +86,10 @@ class NumberGrid:
         free for a window's overlay.
     shape : (int, int), optional
         The grid's shape when ``values`` is None.
+    numbers : bool
+        False: no ``Text`` per cell (``texts`` is empty), for a grid too fine to write
+        in, such as a large weight matrix drawn by colour only; creating thousands of
+        unused texts would cost more than drawing the cells.
 
     Attributes
     ----------
@@ -108,7 +112,7 @@ class NumberGrid:
 
     def __init__(self, ax, values, xy, cell, *, fontsize=11, color="black",
                  facecolor="white", edgecolor="black", number_at=(0.5, 0.5), shape=None,
-                 linewidth=0.8, zorder=1):
+                 linewidth=0.8, zorder=1, numbers=True):
         self.ax, self.xy, self.cell = ax, (float(xy[0]), float(xy[1])), float(cell)
         if values is not None:
             values = np.asarray(values)
@@ -124,10 +128,10 @@ class NumberGrid:
         self.cells = ax.add_collection(PolyCollection(
             verts, facecolors=self._face, edgecolors=self._edge, linewidths=linewidth,
             zorder=zorder), autolim=False)
-        self.texts = np.empty(self.shape, dtype=object)
-        text_colour = _colours(color, self.shape)
+        self.texts = np.empty(self.shape if numbers else (0, 0), dtype=object)
+        text_colour = _colours(color, self.shape) if numbers else None
         fx, fy = number_at
-        for k in range(h * w):
+        for k in range(h * w if numbers else 0):
             self.texts[rows[k], cols[k]] = ax.text(
                 x0[k] + fx * cell, y0[k] + fy * cell, "", ha="center", va="center",
                 fontsize=fontsize, color=text_colour[k], zorder=zorder + 0.1)

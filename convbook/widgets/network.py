@@ -61,8 +61,8 @@ class LayeredNetwork:
                        for name, n in zip(names or [None] * len(self.sizes), self.sizes)]
         diameter = 2 * radius * 72  # scatter sizes are points squared
         everything = np.vstack(self.centres)
-        ax.scatter(*everything.T, s=diameter ** 2, facecolor="white", edgecolor="black",
-                   linewidth=1.2, zorder=3)
+        self._static = [ax.scatter(*everything.T, s=diameter ** 2, facecolor="white",
+                                   edgecolor="black", linewidth=1.2, zorder=3)]
         self.texts = [[ax.text(x, y, label, ha="center", va="center", fontsize=fontsize,
                                zorder=4) for (x, y), label in zip(c, labels)]
                       for c, labels in zip(self.centres, self.labels)]
@@ -75,6 +75,12 @@ class LayeredNetwork:
         self.hi_texts = [ax.text(0, 0, "", ha="center", va="center", fontsize=fontsize,
                                  zorder=7) for _ in range(n_labels if names else 0)]
         self.artists = [self.hi_edges, self.hi_units, *self.hi_texts]
+
+    def remove(self):
+        """Take every artist of the diagram off its axes (to draw another network there)."""
+        for artist in [*self._static, *(t for row in self.texts for t in row), *self.artists]:
+            artist.remove()
+        self._static, self.texts, self.artists, self.hi_texts = [], [], [], []
 
     def _segment(self, layer, i, j):
         """From unit i of ``layer`` to unit j of the next, trimmed to the circles' rims."""
@@ -90,9 +96,9 @@ class LayeredNetwork:
             pairs = np.argwhere(pairs)
         pairs = {(int(i), int(j)) for i, j in pairs.reshape(-1, 2)}
         self.edges.setdefault(layer, set()).update(pairs)
-        self.ax.add_collection(LineCollection(
+        self._static.append(self.ax.add_collection(LineCollection(
             [self._segment(layer, i, j) for i, j in sorted(pairs)], colors=color,
-            linewidths=linewidth, zorder=2), autolim=False)
+            linewidths=linewidth, zorder=2), autolim=False))
 
     def affected(self, layer, i):
         """Units above unit ``i`` of ``layer`` that it affects, through the edges."""
