@@ -322,8 +322,10 @@ def connectivity_figure(n=7, width=3, depth=1, stride=1, pool=0, dense=False, la
     Examples
     --------
     >>> fig = connectivity_figure(n=5, layer=1, unit=2)   # Figure 9.3: s3 from above
-    >>> [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("Looking")]
-    ['Looking down from s3 (book Figure 9.3): its receptive field\ns3 sees x2, x3, x4: 3 of 5 inputs; receptive_field = 3']
+    >>> titles = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("Looking")]
+    >>> print(titles[0])
+    Looking down from s3 (book Figure 9.3): its receptive field
+    s3 sees x2, x3, x4: 3 of 5 inputs; receptive_field = 3
     """
     state = connectivity_state(n, width, depth, stride, pool, dense, layer, unit)
     return ConnectivityDrawing(len(state["sizes"]), n).figure_at(state)
