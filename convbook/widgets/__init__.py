@@ -10,7 +10,9 @@ Every demo comes in two forms that share one drawing code path:
 
 Demos: :func:`flip_demo` (2-D convolution vs cross-correlation, section 9.1, Eqs. 9.4-9.6)
 and :func:`sliding_demo` (the spaceship sensor, Eqs. 9.1-9.3); :func:`connectivity_demo`
-(sparse interactions and receptive fields, section 9.2, Figures 9.2-9.4).
+(sparse interactions and receptive fields, section 9.2, Figures 9.2-9.4);
+:func:`equivariance_demo` (f(g(I)) against g(f(I)) for shifts, rotations and scalings,
+section 9.2).
 
 The kit a new demo is built from: :class:`Drawing` (static/dynamic bookkeeping and
 blitting; its docstring has the rules), :class:`App` (controls in rows, state, PNG),
@@ -21,6 +23,7 @@ highlighted set) and :class:`ParameterMatrix` (a matrix coloured by parameter id
 
 from ._app import App, Drawing, inch_axes, new_figure
 from .connectivity import connectivity_demo, connectivity_figure, connectivity_state
+from .equivariance import equivariance_demo, equivariance_figure, equivariance_state
 from .flip import flip_demo, flip_figure, flip_state
 from .grid import NumberGrid
 from .network import LayeredNetwork
@@ -30,4 +33,5 @@ from .tied import ParameterMatrix, parameter_colors
 __all__ = ["App", "Drawing", "new_figure", "inch_axes", "NumberGrid", "LayeredNetwork",
            "ParameterMatrix", "parameter_colors", "flip_demo", "flip_figure", "flip_state",
            "sliding_demo", "sliding_figure", "sliding_state",
-           "connectivity_demo", "connectivity_figure", "connectivity_state"]
+           "connectivity_demo", "connectivity_figure", "connectivity_state",
+           "equivariance_demo", "equivariance_figure", "equivariance_state"]

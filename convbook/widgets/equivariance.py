@@ -1,0 +1,575 @@
+"""The equivariance widget: does correlating commute with shifting, rotating, scaling?
+
+Book section 9.2 ("equivariant representations"). A function f is equivariant to a
+transform g when f(g(I)) = g(f(I)). Here f is the cross-correlation of Eq. 9.6 with a
+kernel K (:func:`convbook.correlate2d`, in any of its modes and with a 'fill' or 'wrap'
+border), and g is one of
+
+- ``"shift"``: move the picture ``amount`` pixels (right and down for positive values),
+  g(I)(y, x) = I(y - dy, x - dx), the book's I'(x, y) = I(x - 1, y) for a shift of 1.
+  With ``boundary="fill"`` zeros enter where pixels leave; with ``boundary="wrap"`` the
+  pixels that leave come back on the other side (``np.roll``);
+- ``"rotate"``: turn the picture ``amount`` degrees anticlockwise about its centre:
+  ``np.rot90`` for multiples of 90 degrees (exact), otherwise
+  ``scipy.ndimage.rotate(order=1, reshape=False)`` (bilinear, zeros outside);
+- ``"scale"``: magnify the picture ``amount`` times about its centre, bilinear, with
+  zeros outside, keeping its shape. This is ``scipy.ndimage.zoom(order=1)`` cropped or
+  padded back to the shape, except that zoom maps corner to corner, so its factor
+  ``(n_out - 1)/(n_in - 1)`` would depend on the size of the array (a 'valid' map and the
+  image would be scaled by different factors); ``scipy.ndimage.affine_transform`` with
+  the exact factor does the same job with one factor for both.
+
+The same g acts on the input I and on the output map f(I): an output cell sits at the
+centre of its window, so every mode's map is centred on the image (for even kernels in
+'same' mode it sits half a pixel off, and the picture shows it there).
+
+What "exact" means. The *interior* is the set of output cells where both sides are
+computed from real pixels only: in f(g(I)) the window lies inside the image and reads no
+pixel that g brought in from outside (a zero that entered, a pixel that wrapped round, a
+corner outside a rotated picture), and g(f(I)) there reads only cells of f(I) whose own
+windows lie inside the image. Everywhere else is the *border band*. For shifts the two
+sides are then the same products summed in the same order, so they are equal to the last
+bit (``max_error_interior == 0.0``), for any image; with ``boundary="wrap"`` and
+``mode="same"`` the correlation is circular and they are equal everywhere. For 90-degree
+turns with a kernel that 90-degree turns leave unchanged (:data:`LAPLACIAN`) the sums
+hold the same products in another order: exact for integer images such as the default
+(grey levels 0-255), within rounding for others.
+"""
+
+import numpy as np
+
+from .. import signal as _signal
+from .._geometry import MODES, check_window_fits
+from .._validate import _describe, as_float_array, as_int, as_int_tuple, check_choice
+from ._app import App, Drawing, new_figure
+
+__all__ = ["equivariance_state", "equivariance_figure", "equivariance_demo", "default_image",
+           "EquivarianceDrawing", "TRANSFORMS", "BOUNDARIES", "DEFAULT_KERNEL", "LAPLACIAN",
+           "SHIFTS", "ANGLES", "SCALES"]
+
+TRANSFORMS = ("shift", "rotate", "scale")
+#: Border rules of both f and (for shifts) g: 'fill' lets zeros in, 'wrap' is periodic.
+BOUNDARIES = ("fill", "wrap")
+#: The default kernel: a Sobel vertical-edge detector (it answers a dark-to-bright step
+#: from left to right). A 90-degree turn makes it a horizontal-edge detector, a 180-degree
+#: turn negates it: f is not rotation-equivariant with it.
+DEFAULT_KERNEL = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+#: A kernel that 90-degree turns leave unchanged: with it, f commutes with np.rot90.
+LAPLACIAN = np.array([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]])
+#: The widget's slider values for each transform: pixels, degrees, factors.
+SHIFTS = tuple(range(-8, 9))
+ANGLES = tuple(range(0, 361, 15))
+SCALES = (0.5, 0.6, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0)
+_DEMO_START = {"shift": 3, "rotate": 30, "scale": 1.5}  # a transform's first value in the demo
+
+
+def default_image():
+    """The default input: Grace Hopper's face, 48 x 48 grey levels 0-255 (integers as floats).
+
+    A crop of :func:`convbook.data.photo` at 98 x 112. Integer values make every sum with an
+    integer kernel exact in float64, whatever the order of its terms.
+
+    >>> image = default_image()
+    >>> image.shape, bool(np.all(image == np.round(image))), float(image.min()) >= 0
+    ((48, 48), True, True)
+    """
+    from ..data import photo
+
+    return np.round(photo((98, 112))[8:56, 33:81] * 255.0)
+
+
+# --------------------------------------------------------------------------- transforms
+def _shift(array, dy, dx, fill):
+    """``array`` moved (dy, dx) cells, with ``fill`` entering (not wrapping)."""
+    out = np.full_like(array, fill)
+    h, w = array.shape
+    if abs(dy) < h and abs(dx) < w:
+        out[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
+            array[max(-dy, 0):h - max(dy, 0), max(-dx, 0):w - max(dx, 0)]
+    return out
+
+
+def _rotate(array, angle, cval):
+    """``array`` turned ``angle`` degrees anticlockwise about its centre (the shape kept
+    unless a quarter turn of a non-square array)."""
+    from scipy import ndimage
+
+    if angle % 90 == 0:
+        return np.rot90(array, int(angle // 90) % 4).copy()
+    return ndimage.rotate(array, angle, reshape=False, order=1, mode="constant", cval=cval)
+
+
+def _scale(array, factor, cval):
+    """``array`` magnified ``factor`` times about its centre, shape kept: out(p) =
+    array(c + (p - c) / factor), bilinear, ``cval`` outside."""
+    from scipy import ndimage
+
+    if factor == 1:
+        return array.copy()
+    centre = (np.array(array.shape) - 1) / 2
+    return ndimage.affine_transform(array, np.full(2, 1 / factor), offset=centre - centre / factor,
+                                    order=1, mode="constant", cval=cval)
+
+
+def _transform(array, transform, amount, boundary):
+    """g applied to an image or an output map."""
+    if transform == "shift":
+        if boundary == "wrap":
+            return np.roll(array, amount, axis=(0, 1))
+        return _shift(array, *amount, 0.0)
+    return (_rotate if transform == "rotate" else _scale)(array, amount, 0.0)
+
+
+def _taint(dirty, transform, amount):
+    """Where g's output depends on a dirty cell of its input, or on anything from outside
+    the array (a pixel that entered, wrapped round, or lies beyond a rotated corner)."""
+    if transform == "shift":
+        moved = _shift(dirty, *amount, 1.0)  # wrapped pixels count as entering
+    else:
+        moved = (_rotate if transform == "rotate" else _scale)(dirty, amount, 1.0)
+    return moved != 0  # any weight on a dirty cell, however small, taints
+
+
+def _inside_windows(clean, kernel_shape, mode):
+    """Output cells of ``mode`` whose window covers only True cells of ``clean``."""
+    counts = _signal.correlate2d(clean.astype(float), np.ones(kernel_shape), mode)
+    return counts == kernel_shape[0] * kernel_shape[1]  # sums of ones: exact
+
+
+def _interior(transform, amount, image_shape, kernel_shape, mode):
+    """The interior (see the module docstring), and the cells of f(I) whose window lies
+    inside the image. Whether the interior is empty depends on neither mode nor boundary."""
+    clean_f = _inside_windows(np.ones(image_shape, bool), kernel_shape, mode)
+    clean_g = ~_taint(np.zeros(image_shape), transform, amount)
+    interior = (_inside_windows(clean_g, kernel_shape, mode)
+                & ~_taint((~clean_f).astype(float), transform, amount))
+    return interior, clean_f
+
+
+# --------------------------------------------------------------------------- state
+def _is_real(value):
+    return (isinstance(value, (int, float, np.integer, np.floating))
+            and not isinstance(value, (bool, np.bool_)))
+
+
+def _check_amount(transform, amount, shape):
+    if transform == "shift":
+        pair = as_int_tuple(amount, "amount")
+        if pair is None:
+            pair = (0, as_int(amount, "amount"))
+        elif len(pair) != 2:
+            raise ValueError(f"`amount` for a shift must be an int (pixels to the right) or a "
+                             f"pair (dy, dx), got {_describe(amount)}")
+        if abs(pair[0]) >= shape[0] or abs(pair[1]) >= shape[1]:
+            raise ValueError(f"`amount` {_describe(amount)} shifts the {shape[0]}x{shape[1]} "
+                             f"image out of its frame; shift by less than its size")
+        return pair, (pair[1] if isinstance(amount, (int, np.integer)) else pair)
+    unit = "an angle in degrees" if transform == "rotate" else "a scale factor"
+    if not _is_real(amount):
+        raise TypeError(f"`amount` for {transform!r} must be a number ({unit}), got "
+                        f"{_describe(amount)}; e.g. amount={_DEMO_START[transform]}")
+    if not np.isfinite(amount):
+        raise ValueError(f"`amount` for {transform!r} must be finite ({unit}), got {amount}")
+    if transform == "scale" and amount <= 0:
+        raise ValueError(f"`amount` for 'scale' must be a factor > 0, got {amount}; "
+                         f"e.g. 0.5 halves the picture, 2 doubles it")
+    return float(amount), float(amount)
+
+
+def _check_inputs(transform, mode, boundary, image, kernel):
+    check_choice(transform, "transform", TRANSFORMS)
+    check_choice(mode, "mode", MODES)
+    check_choice(boundary, "boundary", BOUNDARIES)
+    image = as_float_array(default_image() if image is None else image, "image", ndim=2,
+                           dtype=np.float64)
+    kernel = as_float_array(DEFAULT_KERNEL if kernel is None else kernel, "kernel", ndim=2,
+                            dtype=np.float64)
+    for name, array in (("image", image), ("kernel", kernel)):
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"`{name}` must be finite; replace its NaN and inf values")
+    for axis, name in enumerate(("height", "width")):
+        check_window_fits(image.shape[axis], kernel.shape[axis], window="kernel", input="image",
+                          axis=name, fix="equivariance is measured away from the border, so "
+                                         "pass a kernel smaller than the image")
+    if transform == "rotate" and kernel.shape[0] != kernel.shape[1]:
+        raise ValueError(f"`kernel` must be square to compare rotations, got shape "
+                         f"{kernel.shape}: a quarter turn would change the output's shape")
+    return image, kernel
+
+
+def _number(value):
+    return f"{value:.3g}".replace("-", "\u2212")
+
+
+def _verdict(state):
+    inside, border = state["max_error_interior"], state["max_error_border"]
+    if inside == 0 and border == 0:
+        return "equal everywhere (max |difference| = 0)"
+    if inside == 0:
+        return (f"equal away from the border (max |difference| = 0); "
+                f"up to {_number(border)} in the border band")
+    return (f"not equal: max |difference| = {_number(inside)} away from the border "
+            f"({100 * state['relative_error']:.3g}% of the output's range)")
+
+
+def _describe_g(transform, amount, boundary):
+    if transform == "shift":
+        dy, dx = amount
+        moves = [f"{abs(dx)} px {'right' if dx > 0 else 'left'}"] if dx else []
+        moves += [f"{abs(dy)} px {'down' if dy > 0 else 'up'}"] if dy else []
+        how = "pixels wrap round (np.roll)" if boundary == "wrap" else "zeros enter"
+        return f"shift {' and '.join(moves) or 'by 0 px'}, {how}"
+    if transform == "rotate":
+        how = "np.rot90, exact" if amount % 90 == 0 else "bilinear, zeros outside"
+        return f"rotate {amount:g}\u00b0 anticlockwise ({how})"
+    return f"scale \u00d7{amount:g} about the centre (bilinear, zeros outside)"
+
+
+def equivariance_state(transform="shift", amount=3, mode="same", boundary="fill", image=None,
+                       kernel=None):
+    """Every number the equivariance widget shows: f(g(I)), g(f(I)) and where they differ.
+
+    Parameters
+    ----------
+    transform : {"shift", "rotate", "scale"}
+        The transform g (see the module docstring for exactly what each does).
+    amount : int, (int, int) or float
+        For "shift", pixels to the right (an int) or ``(dy, dx)``, down and right; for
+        "rotate", degrees anticlockwise (multiples of 90 use ``np.rot90``); for "scale",
+        the factor (> 0).
+    mode : {"valid", "same", "full"}
+        The correlation's mode, as in :func:`convbook.correlate2d`.
+    boundary : {"fill", "wrap"}
+        The correlation's border (zeros, or periodic), and for a shift what enters: zeros
+        ('fill') or the pixels that left on the other side ('wrap', ``np.roll``). Rotations
+        and scalings always bring in zeros.
+    image : array_like of shape (H, W), optional
+        The input I; default :func:`default_image` (48 x 48).
+    kernel : array_like of shape (kH, kW), optional
+        The kernel K of f, no larger than the image; square for "rotate". Default
+        :data:`DEFAULT_KERNEL` (Sobel); :data:`LAPLACIAN` commutes with quarter turns.
+
+    Returns
+    -------
+    dict
+        ``transform``, ``amount`` (an int, a pair (dy, dx) or a float), ``mode``,
+        ``boundary``, ``image``, ``kernel``; ``transformed`` (g(I)), ``f`` (f(I)),
+        ``f_g`` (f(g(I))), ``g_f`` (g(f(I))), ``difference`` (``f_g - g_f``),
+        ``interior`` (bool map: both sides from real pixels only, see the module
+        docstring; the rest is the border band), ``max_error_interior`` and
+        ``max_error_border`` (max |difference| in each part, 0.0 for an empty part),
+        ``output_range`` (max |f(I)| over cells whose window lies inside the image, 1.0
+        if that is 0), ``relative_error`` (``max_error_interior / output_range``),
+        ``g_text`` (what g did, in words) and ``verdict`` (one line).
+
+    Examples
+    --------
+    >>> s = equivariance_state("shift", 3, mode="same", boundary="fill")
+    >>> s["max_error_interior"], s["max_error_border"] > 0
+    (0.0, True)
+    >>> equivariance_state("shift", 3, mode="same", boundary="wrap")["verdict"]
+    'equal everywhere (max |difference| = 0)'
+    >>> equivariance_state("rotate", 90)["relative_error"] > 0.1
+    True
+    >>> equivariance_state("rotate", 90, kernel=LAPLACIAN)["max_error_interior"]
+    0.0
+    """
+    image, kernel = _check_inputs(transform, mode, boundary, image, kernel)
+    amount, shown_amount = _check_amount(transform, amount, image.shape)
+    transformed = _transform(image, transform, amount, boundary)
+    f = _signal.correlate2d(image, kernel, mode, boundary)
+    f_g = _signal.correlate2d(transformed, kernel, mode, boundary)
+    g_f = _transform(f, transform, amount, boundary)
+    difference = f_g - g_f
+    interior, clean_f = _interior(transform, amount, image.shape, kernel.shape, mode)
+    if not interior.any():
+        raise ValueError(f"`amount` {_describe(shown_amount)} leaves no output cell away from "
+                         f"the border of the {image.shape[0]}x{image.shape[1]} image with a "
+                         f"{kernel.shape[0]}x{kernel.shape[1]} kernel; use a smaller amount "
+                         f"or a larger image")
+    error = np.abs(difference)
+    output_range = float(np.abs(f[clean_f]).max()) or 1.0
+    state = {"transform": transform, "amount": shown_amount, "mode": mode, "boundary": boundary,
+             "image": image, "kernel": kernel, "transformed": transformed, "f": f, "f_g": f_g,
+             "g_f": g_f, "difference": difference, "interior": interior,
+             "max_error_interior": float(error[interior].max()),
+             "max_error_border": float(error[~interior].max()) if (~interior).any() else 0.0,
+             "output_range": output_range, "g_text": _describe_g(transform, amount, boundary)}
+    state["relative_error"] = state["max_error_interior"] / output_range
+    state["verdict"] = _verdict(state)
+    return state
+
+
+# --------------------------------------------------------------------------- drawing
+# Layout, inches: four square panels in a row, a colour bar after the maps and after the
+# difference. Text sizes >= 9 pt.
+_WIDTH, _HEIGHT, _PANEL, _TOP = 9.5, 3.1, 1.8, 1.05  # 855 x 279 px
+_PANEL_X = (0.1, 2.2, 4.07, 6.95)
+_BAR_W = 0.11  # colour-bar width
+_TITLES = {"shift": "g(I): the input shifted", "rotate": "g(I): the input rotated",
+           "scale": "g(I): the input scaled"}
+
+
+def _extent(shape, offset):
+    """imshow extent of an array centred on the image centre (display origin), moved by
+    ``offset`` (y, x) cells."""
+    (rows, cols), (oy, ox) = shape, offset
+    return (ox - cols / 2, ox + cols / 2, oy + rows / 2, oy - rows / 2)
+
+
+def _outline(mask, extent):
+    """Segments along the cell edges between True and False cells of ``mask`` (and the
+    array's edge), in display coordinates."""
+    left, _, _, top = extent
+    padded = np.pad(mask, 1)
+    rows, cols = np.nonzero(padded[1:-1, 1:] != padded[1:-1, :-1])  # edge left of cols
+    vertical = np.stack([np.stack([left + cols, top + rows], -1),
+                         np.stack([left + cols, top + rows + 1], -1)], 1)
+    rows, cols = np.nonzero(padded[1:, 1:-1] != padded[:-1, 1:-1])  # edge above rows
+    horizontal = np.stack([np.stack([left + cols, top + rows], -1),
+                           np.stack([left + cols + 1, top + rows], -1)], 1)
+    return np.concatenate([vertical, horizontal]).astype(float)
+
+
+def _band_path(mask, extent):
+    """A path of rectangles covering the False cells of ``mask`` (one per run of cells in
+    a row), in display coordinates: what the hatching fills."""
+    from matplotlib.path import Path
+
+    left, _, _, top = extent
+    padded = np.pad(~mask, ((0, 0), (1, 1))).astype(np.int8)
+    rows, cols = np.nonzero(np.diff(padded, axis=1))  # run starts and ends, alternating
+    starts, ends, rows = cols[0::2], cols[1::2], rows[0::2]
+    x0, x1, y0, y1 = left + starts, left + ends, top + rows, top + rows + 1
+    vertices = np.stack([np.stack([x0, y0], -1), np.stack([x1, y0], -1), np.stack([x1, y1], -1),
+                         np.stack([x0, y1], -1), np.stack([x0, y0], -1)], 1).reshape(-1, 2)
+    codes = np.tile([Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY],
+                    len(rows)).astype(Path.code_type)
+    return Path(vertices.astype(float), codes) if len(rows) else Path(np.zeros((0, 2)))
+
+
+class EquivarianceDrawing(Drawing):
+    """Four panels: g(I); f(g(I)) and g(f(I)) on one grey scale; their difference.
+
+    Every array is drawn centred on the image's centre, one unit per pixel, in axes that
+    hold the largest ('full') map, so a 'valid' map shows smaller than the image and a
+    'full' one larger. The maps share a symmetric grey scale, +-``output_range`` (values
+    beyond it are clipped, as the bar's arrows say). The difference has its own symmetric
+    scale, +- its largest |value| (+-1 when it is zero everywhere), on a colour-blind-safe
+    diverging map (PuOr), with the border band hatched and the interior outlined. The
+    image, kernel and output range are fixed for a drawing; the background changes with
+    the transform (a title), everything else is dynamic.
+    """
+
+    def __init__(self, state):
+        import matplotlib as mpl
+
+        super().__init__(new_figure(_WIDTH, _HEIGHT))
+        figure, image, kernel = self.figure, state["image"], state["kernel"]
+        (h, w), (kh, kw) = image.shape, kernel.shape
+        self.kernel_shape, self.image_shape = (kh, kw), (h, w)
+        reach = max(h + kh - 1, w + kw - 1) / 2 + 0.5
+
+        def axes(x, title):
+            ax = figure.add_axes([x / _WIDTH, 1 - (_TOP + _PANEL) / _HEIGHT,
+                                  _PANEL / _WIDTH, _PANEL / _HEIGHT])
+            ax.set_xlim(-reach, reach)
+            ax.set_ylim(reach, -reach)
+            ax.set_axis_off()
+            return ax, ax.set_title(title, fontsize=10, linespacing=1.25)
+
+        (self.ax_in, self.in_title), (self.ax_fg, _), (self.ax_gf, _), (self.ax_diff, _) = (
+            axes(x, title) for x, title in zip(_PANEL_X, (
+                "", "f(g(I))\ntransform, then correlate", "g(f(I))\ncorrelate, then transform",
+                "f(g(I)) \u2212 g(f(I))\nhatched: the border band")))
+        low, high = min(0.0, float(image.min())), float(image.max())
+        self.im_in = self.ax_in.imshow(image, cmap="gray", vmin=low, vmax=max(high, low + 1),
+                                       interpolation="nearest")
+        m = state["output_range"]
+        self.im_fg, self.im_gf = (ax.imshow(state["f"], cmap="gray", vmin=-m, vmax=m,
+                                            interpolation="nearest")
+                                  for ax in (self.ax_fg, self.ax_gf))
+        self.im_diff = self.ax_diff.imshow(state["difference"], cmap="PuOr", vmin=-1, vmax=1,
+                                           interpolation="nearest")
+        self.band = self.ax_diff.add_patch(mpl.patches.PathPatch(
+            _band_path(np.ones((1, 1), bool), (0, 1, 1, 0)), facecolor="none",
+            edgecolor="0.25", hatch="////", linewidth=0))
+        self.outline = self.ax_diff.add_collection(mpl.collections.LineCollection(
+            [], colors="black", linewidths=1.0))
+
+        # The maps' bar is a real colour bar (its scale never changes); the difference's
+        # is a gradient with three dynamic labels, since its scale changes on every tick.
+        bar_y = 1 - (_TOP + _PANEL) / _HEIGHT
+        cax = figure.add_axes([(_PANEL_X[2] + _PANEL + 0.08) / _WIDTH, bar_y,
+                               _BAR_W / _WIDTH, _PANEL / _HEIGHT])
+        figure.colorbar(mpl.cm.ScalarMappable(mpl.colors.Normalize(-m, m), "gray"), cax=cax,
+                        extend="both").ax.tick_params(labelsize=9)
+        dax = figure.add_axes([(_PANEL_X[3] + _PANEL + 0.08) / _WIDTH, bar_y,
+                               _BAR_W / _WIDTH, _PANEL / _HEIGHT])
+        dax.imshow(np.linspace(1, -1, 64)[:, None], cmap="PuOr", vmin=-1, vmax=1, aspect="auto",
+                   extent=(0, 1, -1, 1))
+        dax.set_xticks([])
+        dax.set_yticks([])
+        self.diff_labels = [dax.text(1.25, y, "", transform=dax.transData, fontsize=9,
+                                     va="center", ha="left") for y in (1, 0, -1)]
+        dax.set_ylim(-1, 1)
+
+        self.verdict = figure.text(0.1 / _WIDTH, 1 - 0.1 / _HEIGHT, "", fontsize=12,
+                                   weight="bold", va="top")
+        self.description = figure.text(0.1 / _WIDTH, 1 - 0.38 / _HEIGHT, "", fontsize=10,
+                                       va="top")
+        self.add_dynamic(self.im_in, self.im_fg, self.im_gf, self.im_diff, self.band,
+                         self.outline, *self.diff_labels, self.verdict, self.description)
+
+    def background_key(self, state):
+        if state["image"].shape != self.image_shape or state["kernel"].shape != self.kernel_shape:
+            raise ValueError("this drawing was made for another image or kernel shape; "
+                             "make an EquivarianceDrawing for each")
+        return state["transform"]
+
+    def draw_background(self, state):
+        self.in_title.set_text(f"{_TITLES[state['transform']]}\n(I: "
+                               f"{self.image_shape[0]}\u00d7{self.image_shape[1]} px)")
+
+    def _offset(self, mode):
+        # 'same' keeps the output cell at the window's k // 2: half a cell off for even k.
+        return tuple(0.5 if mode == "same" and k % 2 == 0 else 0.0 for k in self.kernel_shape)
+
+    def draw_dynamic(self, state):
+        offset = self._offset(state["mode"])
+        self.im_in.set_data(state["transformed"])
+        self.im_in.set_extent(_extent(state["transformed"].shape, (0.0, 0.0)))
+        for im, key in ((self.im_fg, "f_g"), (self.im_gf, "g_f"), (self.im_diff, "difference")):
+            im.set_data(state[key])
+            im.set_extent(_extent(state[key].shape, offset))
+        extent = _extent(state["difference"].shape, offset)
+        self.band.set_path(_band_path(state["interior"], extent))
+        self.outline.set_segments(_outline(state["interior"], extent))
+        scale = float(np.abs(state["difference"]).max()) or 1.0
+        self.im_diff.set_clim(-scale, scale)
+        for label, value in zip(self.diff_labels, (scale, 0.0, -scale)):
+            label.set_text(("+" if value > 0 else "") + _number(value))
+        self.verdict.set_text(state["verdict"][0].upper() + state["verdict"][1:])
+        self.description.set_text(
+            f"g: {state['g_text']}.   f: cross-correlation with the "
+            f"{self.kernel_shape[0]}\u00d7{self.kernel_shape[1]} kernel K, mode "
+            f"'{state['mode']}', boundary '{state['boundary']}'.")
+
+
+def equivariance_figure(transform="shift", amount=3, mode="same", boundary="fill", image=None,
+                        kernel=None):
+    """The equivariance picture at one setting, as a static ``Figure`` (what the widget shows).
+
+    Parameters are those of :func:`equivariance_state`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        An Agg figure, 9.5 x 3.1 in.
+
+    Examples
+    --------
+    >>> fig = equivariance_figure("rotate", 90, kernel=LAPLACIAN)
+    >>> fig.texts[0].get_text()
+    'Equal everywhere (max |difference| = 0)'
+    """
+    state = equivariance_state(transform, amount, mode, boundary, image, kernel)
+    return EquivarianceDrawing(state).figure_at(state)
+
+
+# --------------------------------------------------------------------------- app
+def _amount_control(transform, value):
+    """A new slider for ``transform``'s amount: End and Home reach its own limits."""
+    import ipywidgets
+
+    if transform == "scale":
+        return ipywidgets.SelectionSlider(options=list(SCALES), value=value,
+                                          description="scale \u00d7", continuous_update=False)
+    low, high, step, label = ((SHIFTS[0], SHIFTS[-1], 1, "shift (px)") if transform == "shift"
+                              else (ANGLES[0], ANGLES[-1], ANGLES[1] - ANGLES[0], "angle (\u00b0)"))
+    return ipywidgets.IntSlider(value=value, min=low, max=high, step=step, description=label,
+                                continuous_update=False)
+
+
+def _slider_values(transform):
+    return {"shift": SHIFTS, "rotate": ANGLES, "scale": SCALES}[transform]
+
+
+class EquivarianceApp(App):
+    """The equivariance widget; ``equivariance_demo`` builds it."""
+
+    def __init__(self, transform="shift", amount=3, mode="same", boundary="fill", image=None,
+                 kernel=None):
+        import ipywidgets
+
+        state = equivariance_state(transform, amount, mode, boundary, image, kernel)
+        if state["amount"] not in _slider_values(transform):
+            raise ValueError(f"`amount` {_describe(amount)} is not on the {transform} slider; "
+                             f"pick one of {list(_slider_values(transform))}")
+        self._image, self._kernel = state["image"], state["kernel"]
+        self._last = dict(_DEMO_START, **{transform: state["amount"]})
+        # Every slider value must leave an interior (in every mode, if in one): check
+        # them all now rather than fail mid-sweep.
+        for t in TRANSFORMS:
+            for a in _slider_values(t):
+                a = (0, a) if t == "shift" else a
+                if abs(a[1] if t == "shift" else 0) >= self._image.shape[1] or not _interior(
+                        t, a, self._image.shape, self._kernel.shape, "valid")[0].any():
+                    raise ValueError(
+                        f"`image` {self._image.shape} is too small for the demo's sliders "
+                        f"with a {self._kernel.shape} kernel: {t} {a} leaves no output away "
+                        f"from the border; use at least about 24x24 pixels")
+        controls = {
+            "transform": ipywidgets.ToggleButtons(options=list(TRANSFORMS), value=transform,
+                                                  description="g"),
+            "amount": _amount_control(transform, state["amount"]),
+            "mode": ipywidgets.ToggleButtons(options=list(MODES), value=mode, description="mode",
+                                             style={"button_width": "70px"}),
+            "boundary": ipywidgets.ToggleButtons(options=list(BOUNDARIES), value=boundary,
+                                                 description="boundary",
+                                                 style={"button_width": "70px"})}
+        ahead = [self._state_for(t, self._last[t], mode, boundary)
+                 for t in TRANSFORMS if t != transform]
+        super().__init__(controls, self._state_for, EquivarianceDrawing(state), prerender=ahead,
+                         rows=[["transform", "amount"], ["mode", "boundary"]])
+
+    def _state_for(self, transform, amount, mode, boundary):
+        return equivariance_state(transform, amount, mode, boundary, self._image, self._kernel)
+
+    def _settle(self, change):
+        """A new transform gets its own slider (pixels, degrees or factors), at the value it
+        had when the reader last left it."""
+        if change["owner"] is self.controls["transform"]:
+            self.replace_control("amount", _amount_control(change["new"],
+                                                           self._last[change["new"]]))
+        elif change["owner"] is self.controls["amount"]:
+            self._last[self.controls["transform"].value] = change["new"]
+
+
+def equivariance_demo(transform="shift", amount=3, mode="same", boundary="fill", image=None,
+                      kernel=None):
+    """The equivariance widget (section 9.2): shift, rotate or scale, then compare.
+
+    Parameters are those of :func:`equivariance_state`; ``image`` and ``kernel`` are fixed,
+    the others set the starting controls, so ``amount`` must be a slider value
+    (:data:`SHIFTS` pixels, :data:`ANGLES` degrees or :data:`SCALES`).
+
+    Returns
+    -------
+    App
+        ``app.controls`` holds ``"transform"``, ``"amount"``, ``"mode"`` and
+        ``"boundary"``. A transform change replaces the amount slider by a new one with
+        that transform's range (look it up in ``app.controls`` after it). ``app.state``
+        is :func:`equivariance_state` at the current controls.
+
+    Examples
+    --------
+    >>> app = equivariance_demo()
+    >>> app.controls["amount"].value = -5
+    >>> app.state["amount"], app.state["max_error_interior"]
+    (-5, 0.0)
+    >>> app.controls["transform"].value = "rotate"
+    >>> app.controls["amount"].max, app.state["amount"]
+    (360, 30.0)
+    """
+    return EquivarianceApp(transform, amount, mode, boundary, image, kernel)
