@@ -12,7 +12,8 @@ Demos: :func:`flip_demo` (2-D convolution vs cross-correlation, section 9.1, Eqs
 and :func:`sliding_demo` (the spaceship sensor, Eqs. 9.1-9.3); :func:`connectivity_demo`
 (sparse interactions and receptive fields, section 9.2, Figures 9.2-9.4);
 :func:`equivariance_demo` (f(g(I)) against g(f(I)) for shifts, rotations and scalings,
-section 9.2).
+section 9.2); :func:`sharing_demo` (parameter sharing seen in the weight matrix W,
+Figure 9.5, with :func:`sharing_counts` for the note's 1000x1000 image).
 
 The kit a new demo is built from: :class:`Drawing` (static/dynamic bookkeeping and
 blitting; its docstring has the rules), :class:`App` (controls in rows, state, PNG),
@@ -27,6 +28,7 @@ from .equivariance import equivariance_demo, equivariance_figure, equivariance_s
 from .flip import flip_demo, flip_figure, flip_state
 from .grid import NumberGrid
 from .network import LayeredNetwork
+from .sharing import sharing_counts, sharing_demo, sharing_figure, sharing_state
 from .sliding import sliding_demo, sliding_figure, sliding_state
 from .tied import ParameterMatrix, parameter_colors
 
@@ -34,4 +36,5 @@ __all__ = ["App", "Drawing", "new_figure", "inch_axes", "NumberGrid", "LayeredNe
            "ParameterMatrix", "parameter_colors", "flip_demo", "flip_figure", "flip_state",
            "sliding_demo", "sliding_figure", "sliding_state",
            "connectivity_demo", "connectivity_figure", "connectivity_state",
-           "equivariance_demo", "equivariance_figure", "equivariance_state"]
+           "equivariance_demo", "equivariance_figure", "equivariance_state",
+           "sharing_demo", "sharing_figure", "sharing_state", "sharing_counts"]

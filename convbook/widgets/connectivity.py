@@ -25,7 +25,7 @@ units left over, so that no unit is ignored.
 import numpy as np
 
 from .. import arithmetic as _arithmetic
-from .._validate import _describe, as_int, check_flag
+from .._validate import as_int, check_flag
 from ._app import App, Drawing, new_figure, inch_axes
 from .network import LayeredNetwork
 
