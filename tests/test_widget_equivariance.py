@@ -194,7 +194,10 @@ def check_picture(app):
     np.testing.assert_array_equal(d.im_diff.get_array(), s["difference"])
     np.testing.assert_array_equal(d.im_in.get_array(), s["transformed"])
     assert d.verdict.get_text().lower() == s["verdict"].lower()
-    assert s["g_text"] in d.description.get_text() and f"'{s['mode']}'" in d.description.get_text()
+    assert d.in_title.get_text().endswith("\n" + s["amount_text"])
+    assert f"mode '{s['mode']}', boundary '{s['boundary']}'" in d.f_line.get_text()
+    assert d.g_line.get_text().startswith("g: ")
+    assert ("np.roll" in d.g_line.get_text()) == (s["transform"] == "shift" and s["boundary"] == "wrap")
     low, high = d.im_diff.get_clim()
     assert low == -high and high == (np.abs(s["difference"]).max() or 1.0)
     # The hatched band covers exactly the cells outside the interior.
@@ -285,7 +288,7 @@ def test_layout_is_readable(settings):
     fig = equivariance_figure(*settings)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    assert tuple(fig.get_size_inches()) == (9.5, 3.1)
+    assert tuple(fig.get_size_inches()) == (9.5, 3.3)
     texts = list(fig.texts)
     for ax in fig.axes:  # what is drawn: titles, texts, tick labels of axes that show them
         texts += [ax.title, *ax.texts]

@@ -212,17 +212,27 @@ def _verdict(state):
             f"({100 * state['relative_error']:.3g}% of the output's range)")
 
 
-def _describe_g(transform, amount, boundary):
+def _amount_words(transform, amount):
+    """How far g goes, in a few words: '3 px right', '30° anticlockwise', '×1.5'."""
     if transform == "shift":
         dy, dx = amount
         moves = [f"{abs(dx)} px {'right' if dx > 0 else 'left'}"] if dx else []
         moves += [f"{abs(dy)} px {'down' if dy > 0 else 'up'}"] if dy else []
+        return " and ".join(moves) or "by 0 px"
+    if transform == "rotate":
+        return f"{amount:g}\u00b0 anticlockwise"
+    return f"\u00d7{amount:g}"
+
+
+def _describe_g(transform, amount, boundary):
+    words = _amount_words(transform, amount)
+    if transform == "shift":
         how = "pixels wrap round (np.roll)" if boundary == "wrap" else "zeros enter"
-        return f"shift {' and '.join(moves) or 'by 0 px'}, {how}"
+        return f"shift {words}, {how}"
     if transform == "rotate":
         how = "np.rot90, exact" if amount % 90 == 0 else "bilinear, zeros outside"
-        return f"rotate {amount:g}\u00b0 anticlockwise ({how})"
-    return f"scale \u00d7{amount:g} about the centre (bilinear, zeros outside)"
+        return f"rotate {words} ({how})"
+    return f"scale {words} about the centre (bilinear, zeros outside)"
 
 
 def equivariance_state(transform="shift", amount=3, mode="same", boundary="fill", image=None,
@@ -260,7 +270,8 @@ def equivariance_state(transform="shift", amount=3, mode="same", boundary="fill"
         ``max_error_border`` (max |difference| in each part, 0.0 for an empty part),
         ``output_range`` (max |f(I)| over cells whose window lies inside the image, 1.0
         if that is 0), ``relative_error`` (``max_error_interior / output_range``),
-        ``g_text`` (what g did, in words) and ``verdict`` (one line).
+        ``g_text`` (what g did, in words), ``amount_text`` (how far, in a few words)
+        and ``verdict`` (one line).
 
     Examples
     --------
@@ -294,7 +305,8 @@ def equivariance_state(transform="shift", amount=3, mode="same", boundary="fill"
              "g_f": g_f, "difference": difference, "interior": interior,
              "max_error_interior": float(error[interior].max()),
              "max_error_border": float(error[~interior].max()) if (~interior).any() else 0.0,
-             "output_range": output_range, "g_text": _describe_g(transform, amount, boundary)}
+             "output_range": output_range, "g_text": _describe_g(transform, amount, boundary),
+             "amount_text": _amount_words(transform, amount)}
     state["relative_error"] = state["max_error_interior"] / output_range
     state["verdict"] = _verdict(state)
     return state
@@ -303,11 +315,19 @@ def equivariance_state(transform="shift", amount=3, mode="same", boundary="fill"
 # --------------------------------------------------------------------------- drawing
 # Layout, inches: four square panels in a row, a colour bar after the maps and after the
 # difference. Text sizes >= 9 pt.
-_WIDTH, _HEIGHT, _PANEL, _TOP = 9.5, 3.1, 1.8, 1.05  # 855 x 279 px
+_WIDTH, _HEIGHT, _PANEL, _TOP = 9.5, 3.3, 1.8, 1.25  # 855 x 297 px
 _PANEL_X = (0.1, 2.2, 4.07, 6.95)
 _BAR_W = 0.11  # colour-bar width
-_TITLES = {"shift": "g(I): the input shifted", "rotate": "g(I): the input rotated",
-           "scale": "g(I): the input scaled"}
+_TITLES = {"shift": "g(I): I shifted", "rotate": "g(I): I rotated", "scale": "g(I): I scaled"}
+# What g does, by transform (and for shifts, by boundary): the static part of the header.
+_G_LINES = {"shift": "g: move the picture, g(I)(y, x) = I(y \u2212 dy, x \u2212 dx); "
+                     "{enter}",
+            "rotate": "g: turn the picture about its centre: np.rot90 for multiples of 90\u00b0, "
+                      "else bilinear (scipy.ndimage.rotate); zeros outside",
+            "scale": "g: magnify the picture about its centre, bilinear "
+                     "(scipy.ndimage.affine_transform); zeros outside"}
+_ENTER = {"fill": "zeros enter where pixels leave", "wrap": "pixels that leave come back on "
+                                                             "the other side (np.roll)"}
 
 
 def _extent(shape, offset):
@@ -357,9 +377,13 @@ class EquivarianceDrawing(Drawing):
     beyond it are clipped, as the bar's arrows say). The difference has its own symmetric
     scale, +- its largest |value| (+-1 when it is zero everywhere), on a colour-blind-safe
     diverging map (PuOr), with the border band hatched and the interior outlined. The
-    image, kernel and output range are fixed for a drawing; the background changes with
-    the transform (a title), everything else is dynamic.
+    image, kernel and output range are fixed for a drawing. The background (the header's
+    lines on f and g) changes with the transform, mode and boundary; the dynamic text is
+    kept short (the verdict, how far g goes, three numbers), since text is what a blit
+    pays for most.
     """
+
+    max_backgrounds = len(TRANSFORMS) * len(MODES) * len(BOUNDARIES)
 
     def __init__(self, state):
         import matplotlib as mpl
@@ -416,20 +440,24 @@ class EquivarianceDrawing(Drawing):
 
         self.verdict = figure.text(0.1 / _WIDTH, 1 - 0.1 / _HEIGHT, "", fontsize=12,
                                    weight="bold", va="top")
-        self.description = figure.text(0.1 / _WIDTH, 1 - 0.38 / _HEIGHT, "", fontsize=10,
-                                       va="top")
+        self.f_line, self.g_line = (figure.text(0.1 / _WIDTH, 1 - y / _HEIGHT, "", fontsize=10,
+                                                va="top") for y in (0.38, 0.58))
         self.add_dynamic(self.im_in, self.im_fg, self.im_gf, self.im_diff, self.band,
-                         self.outline, *self.diff_labels, self.verdict, self.description)
+                         self.outline, *self.diff_labels, self.verdict, self.in_title)
 
     def background_key(self, state):
         if state["image"].shape != self.image_shape or state["kernel"].shape != self.kernel_shape:
             raise ValueError("this drawing was made for another image or kernel shape; "
                              "make an EquivarianceDrawing for each")
-        return state["transform"]
+
+        return state["transform"], state["mode"], state["boundary"]
 
     def draw_background(self, state):
-        self.in_title.set_text(f"{_TITLES[state['transform']]}\n(I: "
-                               f"{self.image_shape[0]}\u00d7{self.image_shape[1]} px)")
+        (h, w), (kh, kw) = self.image_shape, self.kernel_shape
+        self.f_line.set_text(f"f: cross-correlation (Eq. 9.6) of the {h}\u00d7{w} input I with "
+                             f"the {kh}\u00d7{kw} kernel K, mode '{state['mode']}', boundary "
+                             f"'{state['boundary']}'")
+        self.g_line.set_text(_G_LINES[state["transform"]].format(enter=_ENTER[state["boundary"]]))
 
     def _offset(self, mode):
         # 'same' keeps the output cell at the window's k // 2: half a cell off for even k.
@@ -450,10 +478,7 @@ class EquivarianceDrawing(Drawing):
         for label, value in zip(self.diff_labels, (scale, 0.0, -scale)):
             label.set_text(("+" if value > 0 else "") + _number(value))
         self.verdict.set_text(state["verdict"][0].upper() + state["verdict"][1:])
-        self.description.set_text(
-            f"g: {state['g_text']}.   f: cross-correlation with the "
-            f"{self.kernel_shape[0]}\u00d7{self.kernel_shape[1]} kernel K, mode "
-            f"'{state['mode']}', boundary '{state['boundary']}'.")
+        self.in_title.set_text(f"{_TITLES[state['transform']]}\n{state['amount_text']}")
 
 
 def equivariance_figure(transform="shift", amount=3, mode="same", boundary="fill", image=None,
@@ -465,7 +490,7 @@ def equivariance_figure(transform="shift", amount=3, mode="same", boundary="fill
     Returns
     -------
     matplotlib.figure.Figure
-        An Agg figure, 9.5 x 3.1 in.
+        An Agg figure, 9.5 x 3.3 in.
 
     Examples
     --------
@@ -528,8 +553,9 @@ class EquivarianceApp(App):
             "boundary": ipywidgets.ToggleButtons(options=list(BOUNDARIES), value=boundary,
                                                  description="boundary",
                                                  style={"button_width": "70px"})}
-        ahead = [self._state_for(t, self._last[t], mode, boundary)
-                 for t in TRANSFORMS if t != transform]
+        # Draw every (transform, mode, boundary) background now: every later update blits.
+        ahead = [self._state_for(t, self._last[t], m, b) for t in TRANSFORMS for m in MODES
+                 for b in BOUNDARIES if (t, m, b) != (transform, mode, boundary)]
         super().__init__(controls, self._state_for, EquivarianceDrawing(state), prerender=ahead,
                          rows=[["transform", "amount"], ["mode", "boundary"]])
 
