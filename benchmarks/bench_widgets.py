@@ -128,6 +128,32 @@ def main():
     calls = [dict(t=t) for t in range(60)]
     print(f"  {'of which the state (sliding_state) alone':<44} median "
           f"{format_seconds(_compute_only(sliding_state, calls))}")
+    _bench_equivariance()
+
+
+def _bench_equivariance():
+    import convbook as cb
+    from convbook.widgets.equivariance import ANGLES, SCALES, SHIFTS, equivariance_state
+
+    print(f"\nequivariance widget (48x48 image, 3x3 kernel)   [target: {TARGET}]")
+    start = time.perf_counter()
+    app = cb.widgets.equivariance_demo()
+    print(f"  {'build + first render':<44} {format_seconds(time.perf_counter() - start)}")
+    sweeps = {"shift": SHIFTS, "rotate": ANGLES, "scale": SCALES}
+    for transform, values in sweeps.items():
+        app.controls["transform"].value = transform  # a new amount slider each time
+        for mode in ("valid", "same", "full"):
+            app.controls["mode"].value = mode
+            _line(f"amount sweep, {transform}, {mode}",
+                  _sweep(app, "amount", list(values[1:]) + [values[0]]))
+    _line("mode change", _sweep(app, "mode", ["valid", "same", "full"], repeats=3))
+    _line("boundary change", _sweep(app, "boundary", ["wrap", "fill"], repeats=3))
+    _line("transform change (new slider)",
+          _sweep(app, "transform", ["rotate", "scale", "shift"], repeats=3))
+    _line("a full draw, for comparison (not an update)", _full_draws(app), judge=False)
+    calls = [dict(transform=t, amount=a) for t, values in sweeps.items() for a in values]
+    print(f"  {'of which the state (equivariance_state) alone':<44} median "
+          f"{format_seconds(_compute_only(equivariance_state, calls))}")
 
 
 if __name__ == "__main__":
