@@ -129,6 +129,8 @@ def main():
     print(f"  {'of which the state (sliding_state) alone':<44} median "
           f"{format_seconds(_compute_only(sliding_state, calls))}")
     _bench_equivariance()
+    _bench_connectivity()
+    _bench_sharing()
 
 
 def _bench_equivariance():
@@ -154,6 +156,57 @@ def _bench_equivariance():
     calls = [dict(transform=t, amount=a) for t, values in sweeps.items() for a in values]
     print(f"  {'of which the state (equivariance_state) alone':<44} median "
           f"{format_seconds(_compute_only(equivariance_state, calls))}")
+
+
+def _bench_connectivity():
+    """Every control swept over its range; a width, stride, pool, depth or dense change
+    builds a new network (a background of its own), so those sweeps time full draws
+    except where they come back to one of the last twelve backgrounds."""
+    import convbook as cb
+    from convbook.widgets.connectivity import connectivity_state
+
+    print(f"\nconnectivity widget (7 inputs, Figures 9.2-9.4)   [target: {TARGET}]")
+    start = time.perf_counter()
+    app = cb.widgets.connectivity_demo()
+    print(f"  {'build + first render':<44} {format_seconds(time.perf_counter() - start)}")
+    _line("unit sweep 0..6 (a blit)", _sweep(app, "unit", [0, 1, 2, 3, 4, 5, 6], repeats=2))
+    _line("width sweep 1..7 (new networks)", _sweep(app, "width", [5, 7, 1, 3]))
+    _line("stride sweep 1..3", _sweep(app, "stride", [2, 3, 1]))
+    _line("pool sweep (none, 2, 3)", _sweep(app, "pool", [2, 3, 0]))
+    _line("dense on/off", _sweep(app, "dense", [True, False]))
+    _line("depth sweep 1..3 (new figure heights)", _sweep(app, "depth", [2, 3, 1]))
+    app.controls["depth"].value = 3
+    _line("layer sweep 0..3, depth 3", _sweep(app, "layer", [1, 2, 3, 0], repeats=2))
+    calls = [dict(depth=3, layer=layer, unit=unit) for layer in range(4) for unit in range(7)]
+    print(f"  {'of which the state (connectivity_state) alone':<44} median "
+          f"{format_seconds(_compute_only(connectivity_state, calls))}")
+
+
+def _bench_sharing():
+    """Every control changes W, so every update redraws the matrix (dynamic artists over
+    a background per kind); also every one of the 216 settings once on a fresh drawing."""
+    import convbook as cb
+    from convbook.widgets.sharing import KINDS, SharingDrawing, sharing_state
+
+    print(f"\nsharing widget (W of a 3x3..6x6 layer, Figure 9.5)   [target: {TARGET}]")
+    start = time.perf_counter()
+    app = cb.widgets.sharing_demo()
+    print(f"  {'build + first render':<44} {format_seconds(time.perf_counter() - start)}")
+    _line("kind change", _sweep(app, "kind", ["local", "dense", "conv"], repeats=2))
+    _line("size sweep 3..6", _sweep(app, "size", [3, 5, 6, 4]))
+    _line("kernel sweep 1..3", _sweep(app, "kernel", [1, 3, 2]))
+    _line("filters sweep 1..3", _sweep(app, "filters", [2, 3, 1]))
+    _line("stride sweep 1..2", _sweep(app, "stride", [2, 1]))
+    drawing, samples = SharingDrawing(), []
+    settings = [(kind, size, k, f, s) for kind in KINDS for size in range(3, 7)
+                for k in range(1, 4) for f in range(1, 4) for s in (1, 2)]
+    drawing.render_png(sharing_state(*settings[-1]))  # the first full draw of each kind
+    for setting in settings:
+        start = time.perf_counter()
+        drawing.render_png(sharing_state(*setting))
+        samples.append(time.perf_counter() - start)
+    _line("every setting once (state + render + PNG)",
+          (statistics.median(samples), max(samples), len(samples)))
 
 
 if __name__ == "__main__":

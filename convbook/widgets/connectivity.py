@@ -22,6 +22,8 @@ Pooling uses ``ceil_mode`` (the book's Figure 9.10): a last, shorter window take
 units left over, so that no unit is ignored.
 """
 
+import itertools
+
 import numpy as np
 
 from .. import arithmetic as _arithmetic
@@ -299,7 +301,7 @@ class ConnectivityDrawing(Drawing):
             self.net.remove()
         self.net = LayeredNetwork(self.ax, state["sizes"], names=state["names"],
                                   xy=(self.net_mid, self.bottom_y), spacing=SPACING,
-                                  layer_gap=GAP_Y, radius=RADIUS, fontsize=10)
+                                  layer_gap=GAP_Y, radius=RADIUS, fontsize=11, mathtext=False)
         for l, mat in enumerate(state["mats"]):
             self.net.connect(l, mat)
         for text, row in zip(self.labels, state["rows"]):
@@ -358,7 +360,16 @@ class ConnectivityApp(App):
                                           description="layer", **slider),
             "unit": ipywidgets.IntSlider(value=unit, min=0, max=state["sizes"][layer] - 1,
                                          description="unit", **slider)}
+        # One figure per number of rows (2, 3, 4, 5 or 7): make and draw each now, so
+        # that a depth or pool change is not the first draw of a new figure.
+        ahead = {}
+        for d, p in itertools.product(DEPTHS, POOLS):
+            if d <= max_depth(self.n, width, stride, p):
+                other = connectivity_state(self.n, width, d, stride, p, dense, 0, 0)
+                ahead.setdefault(len(other["sizes"]), other)
+        ahead.pop(len(state["sizes"]), None)
         super().__init__(controls, self._state_for, self._drawing_for(state),
+                         prerender=list(ahead.values()),
                          rows=[["width", "stride", "depth"], ["pool", "dense"],
                                ["layer", "unit"]])
 

@@ -12,6 +12,8 @@ from .grid import ORANGE
 
 __all__ = ["LayeredNetwork"]
 
+_SUBSCRIPTS = str.maketrans("0123456789", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089")
+
 
 class LayeredNetwork:
     """Rows of units on inch axes (:func:`~convbook.widgets._app.inch_axes`), layer 0 at
@@ -37,6 +39,10 @@ class LayeredNetwork:
     spacing, layer_gap, radius : float
         Between units of a layer, between layers, and each unit's radius, inches.
         Layers are centred on one another.
+    mathtext : bool
+        Labels as mathtext (``$x_{3}$``), or, when False, as plain text with Unicode
+        subscript digits (``x₃``): much faster to draw when a widget rebuilds many
+        labels, since matplotlib caches only the last 50 mathtext parses.
 
     Examples
     --------
@@ -52,12 +58,16 @@ class LayeredNetwork:
     """
 
     def __init__(self, ax, sizes, *, names=None, xy=(4.75, 2.0), spacing=0.7, layer_gap=1.1,
-                 radius=0.17, fontsize=11, color=ORANGE):
+                 radius=0.17, fontsize=11, color=ORANGE, mathtext=True):
         self.ax, self.sizes, self.radius = ax, [int(n) for n in sizes], radius
         self.centres = [np.column_stack([xy[0] + (np.arange(n) - (n - 1) / 2) * spacing,
                                          np.full(n, xy[1] - layer * layer_gap)])
                         for layer, n in enumerate(self.sizes)]
-        self.labels = [[f"${name}_{{{i + 1}}}$" for i in range(n)] if names else [""] * n
+        if mathtext:
+            label = "${}_{{{}}}$".format
+        else:  # Unicode subscript digits: no mathtext parse (its cache holds 50 strings)
+            label = lambda name, k: name + str(k).translate(_SUBSCRIPTS)  # noqa: E731
+        self.labels = [[label(name, i + 1) for i in range(n)] if names else [""] * n
                        for name, n in zip(names or [None] * len(self.sizes), self.sizes)]
         diameter = 2 * radius * 72  # scatter sizes are points squared
         everything = np.vstack(self.centres)

@@ -371,7 +371,10 @@ class SharingApp(App):
                                             description="filters"),
             "stride": ipywidgets.IntSlider(value=stride, min=STRIDES[0], max=STRIDES[1],
                                            description="stride")}
-        super().__init__(controls, sharing_state, SharingDrawing(),
+        # The background of each kind drawn now: a kind change is then no full draw.
+        ahead = [sharing_state(other, size, kernel, filters, stride)
+                 for other in KINDS if other != kind]
+        super().__init__(controls, sharing_state, SharingDrawing(), prerender=ahead,
                          rows=[["kind"], ["size", "kernel"], ["filters", "stride"]])
 
 
