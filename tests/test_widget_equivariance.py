@@ -281,11 +281,15 @@ def test_static_figure_is_the_widget_picture():
     assert differ.mean() < 1e-3
 
 
-@pytest.mark.parametrize("settings", [("rotate", 75, "full", "fill"), ("shift", -8, "same", "fill"),
-                                      ("scale", 0.6, "valid", "wrap"), ("rotate", 90, "same", "wrap")])
+@pytest.mark.parametrize("settings", [
+    dict(transform="rotate", amount=75, mode="full"), dict(amount=-8),
+    dict(transform="scale", amount=0.6, mode="valid", boundary="wrap"),
+    dict(transform="rotate", amount=90, boundary="wrap"),
+    # Long numbers (a difference of tens of thousands) and a non-square image.
+    dict(amount=(3, -4), image=default_image()[:40] * 40, kernel=np.arange(20).reshape(4, 5))])
 def test_layout_is_readable(settings):
     """Every text inside the figure, at least 9 pt; the panels side by side, no overlap."""
-    fig = equivariance_figure(*settings)
+    fig = equivariance_figure(**settings)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     assert tuple(fig.get_size_inches()) == (9.5, 3.3)

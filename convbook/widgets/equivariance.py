@@ -198,7 +198,18 @@ def _check_inputs(transform, mode, boundary, image, kernel):
 
 
 def _number(value):
-    return f"{value:.3g}".replace("-", "\u2212")
+    """At most 6 characters, so that a colour-bar label fits: '291', '8020', '0.125',
+    '9.81e5' (whole numbers from 100 to 99999, else 3 significant digits).
+
+    >>> [_number(v) for v in (0.0, -0.125, 291.4, 8020.3, 981234.0, 1.5e-7)]
+    ['0', '−0.125', '291', '8020', '9.81e5', '1.5e−7']
+    """
+    if 100 <= abs(value) < 1e5:
+        text = f"{value:.0f}"
+    else:
+        mantissa, _, exponent = f"{value:.3g}".partition("e")
+        text = mantissa + (f"e{int(exponent)}" if exponent else "")
+    return text.replace("-", "\u2212")
 
 
 def _verdict(state):
@@ -316,7 +327,7 @@ def equivariance_state(transform="shift", amount=3, mode="same", boundary="fill"
 # Layout, inches: four square panels in a row, a colour bar after the maps and after the
 # difference. Text sizes >= 9 pt.
 _WIDTH, _HEIGHT, _PANEL, _TOP = 9.5, 3.3, 1.8, 1.25  # 855 x 297 px
-_PANEL_X = (0.1, 2.2, 4.07, 6.95)
+_PANEL_X = (0.1, 2.2, 4.07, 6.82)
 _BAR_W = 0.11  # colour-bar width
 _TITLES = {"shift": "g(I): I shifted", "rotate": "g(I): I rotated", "scale": "g(I): I scaled"}
 # What g does, by transform (and for shifts, by boundary): the static part of the header.
@@ -426,9 +437,12 @@ class EquivarianceDrawing(Drawing):
         bar_y = 1 - (_TOP + _PANEL) / _HEIGHT
         cax = figure.add_axes([(_PANEL_X[2] + _PANEL + 0.08) / _WIDTH, bar_y,
                                _BAR_W / _WIDTH, _PANEL / _HEIGHT])
-        figure.colorbar(mpl.cm.ScalarMappable(mpl.colors.Normalize(-m, m), "gray"), cax=cax,
-                        extend="both").ax.tick_params(labelsize=9)
-        dax = figure.add_axes([(_PANEL_X[3] + _PANEL + 0.08) / _WIDTH, bar_y,
+        bar = figure.colorbar(mpl.cm.ScalarMappable(mpl.colors.Normalize(-m, m), "gray"),
+                              cax=cax, extend="both")
+        bar.ax.tick_params(labelsize=9)
+        bar.ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(5, symmetric=True))
+        bar.ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: _number(v)))
+        dax = figure.add_axes([(_PANEL_X[3] + _PANEL + 0.1) / _WIDTH, bar_y,
                                _BAR_W / _WIDTH, _PANEL / _HEIGHT])
         dax.imshow(np.linspace(1, -1, 64)[:, None], cmap="PuOr", vmin=-1, vmax=1, aspect="auto",
                    extent=(0, 1, -1, 1))
