@@ -604,7 +604,13 @@ def check_causal(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12, mi
 
 
 def _argument_text(value):
-    """An argument as check_function reports it: its shape, or a short repr."""
+    """An argument as check_function reports it: its shape, or a short repr.
+
+    A short tuple or list of plain numbers (a shape, a stride pair) is shown as it is.
+    """
+    if isinstance(value, (tuple, list)) and 0 < len(value) <= 4 and all(
+            isinstance(v, (int, float, np.integer, np.floating)) for v in value):
+        return _safe_repr(tuple(value), 30)
     if isinstance(value, (np.ndarray, list, tuple)):
         try:
             return str(np.shape(value))

@@ -646,3 +646,9 @@ def test_chapter_9_1_checkers_name_the_likely_mistakes():
                 exec(checker, namespace)
             verdict = out.getvalue()
             assert verdict.startswith(f"FAIL  {exercise}: ") and words in verdict, (body, verdict)
+
+
+def test_check_function_shows_a_short_tuple_argument_as_it_is(capsys):
+    check_function(lambda x, shape: x, lambda x, shape: x + 1, [(np.zeros((12, 30)), (3, 3))],
+                   name="f")
+    assert "(arguments (12, 30), (3, 3))" in capsys.readouterr().out
