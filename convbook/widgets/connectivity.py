@@ -353,7 +353,7 @@ class ConnectivityApp(App):
             "pool": ipywidgets.ToggleButtons(options=[("no pool", 0), ("pool 2", 2),
                                                       ("pool 3", 3)], value=pool,
                                              description="pool",
-                                             style={"button_width": "64px",
+                                             style={"button_width": "80px",
                                                     "description_width": "40px"}),
             "dense": ipywidgets.Checkbox(value=dense, description="dense layers"),
             "layer": ipywidgets.IntSlider(value=layer, min=0, max=len(state["sizes"]) - 1,
