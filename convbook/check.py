@@ -176,11 +176,31 @@ def _compare(got, want, rtol, atol, hints=None):
     largest = float(diff[worst])
     if close.all():
         return True, f"approximately equal (largest difference {largest:.2g}{where})"
+    got_text, want_text = _number_pair(got[worst].item(), want[worst].item())
+    if close.ndim == 0:
+        return False, f"wrong value: got {got_text}, expected {want_text}"
     return False, (
         f"wrong values: {int((~close).sum())} of {close.size} entries differ; largest "
-        f"difference {largest:.3g}{where}: got {_safe_repr(g[worst].item())}, "
-        f"expected {_safe_repr(w[worst].item())}"
+        f"difference {largest:.3g}{where}: got {got_text}, expected {want_text}"
     )
+
+
+def _number_pair(got, want):
+    """Two numbers as a verdict shows them: integers as integers, others to 6 significant
+    digits, or more when 6 would make two different numbers look alike."""
+    def text(value, digits):
+        if isinstance(value, (bool, int)) or (isinstance(value, float) and value.is_integer()
+                                               and abs(value) < 1e15):
+            return str(int(value))
+        if isinstance(value, float):
+            return f"{value:.{digits}g}"
+        return _safe_repr(value)
+
+    for digits in (6, 12, 17):
+        pair = text(got, digits), text(want, digits)
+        if pair[0] != pair[1]:
+            break
+    return pair
 
 
 def _copied(value):
@@ -413,7 +433,7 @@ def check(answer, expected, *, name="answer", rtol=1e-7, atol=1e-12, shape_hints
     TODO  stub: not written yet: replace `raise NotImplementedError` with your code, then rerun this cell
     False
     >>> check([3, 2, 1], [1, 2, 3], name="rev", mistakes={"the input itself, not reversed": [3, 2, 1]})
-    FAIL  rev: known mistake: the input itself, not reversed (your answer equals it on this case); wrong values: 2 of 3 entries differ; largest difference 2 at index [0]: got 3.0, expected 1.0
+    FAIL  rev: known mistake: the input itself, not reversed (your answer equals it on this case); wrong values: 2 of 3 entries differ; largest difference 2 at index [0]: got 3, expected 1
     False
     """
     try:
@@ -475,7 +495,7 @@ def check_function(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12,
     ...     return k[::-1]
     >>> check_function(rows_only, lambda k: np.rot90(k, 2), [(np.arange(4.).reshape(2, 2),)],
     ...                mistakes={"the rows flipped, not the columns": lambda k: k[::-1]})
-    FAIL  rows_only: known mistake: the rows flipped, not the columns (your answer equals it on this case); wrong values: 4 of 4 entries differ; largest difference 1 at index [0, 0]: got 2.0, expected 3.0 on case 1 of 1 (arguments (2, 2))
+    FAIL  rows_only: known mistake: the rows flipped, not the columns (your answer equals it on this case); wrong values: 4 of 4 entries differ; largest difference 1 at index [0, 0]: got 2, expected 3 on case 1 of 1 (arguments (2, 2))
     False
     """
     table = _mistake_table(mistakes)
@@ -606,11 +626,18 @@ def check_causal(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12, mi
 def _argument_text(value):
     """An argument as check_function reports it: its shape, or a short repr.
 
-    A short tuple or list of plain numbers (a shape, a stride pair) is shown as it is.
+    A short tuple or list of plain numbers, or of such tuples (a shape, a list of
+    (kernel, stride) layers), is shown as it is.
     """
-    if isinstance(value, (tuple, list)) and 0 < len(value) <= 4 and all(
-            isinstance(v, (int, float, np.integer, np.floating)) for v in value):
-        return _safe_repr(tuple(value), 30)
+    def plain(v):
+        return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+    if isinstance(value, (tuple, list)) and 0 < len(value) <= 6 and all(
+            plain(v) or (isinstance(v, (tuple, list)) and len(v) <= 4 and all(map(plain, v)))
+            for v in value):
+        text = repr(value)
+        if len(text) <= 40:
+            return text
     if isinstance(value, (np.ndarray, list, tuple)):
         try:
             return str(np.shape(value))

@@ -44,12 +44,12 @@ def test_wrong_values_name_count_largest_difference_and_position(capsys):
     ok, out = verdict(capsys, [[1.0, 2.0], [3.0, 9.0]], [[1.0, 2.5], [3.0, 4.0]], name="s")
     assert not ok
     assert out.startswith("FAIL  s: wrong values: 2 of 4 entries differ")
-    assert "largest difference 5 at index [1, 1]: got 9.0, expected 4.0" in out
+    assert "largest difference 5 at index [1, 1]: got 9, expected 4" in out
 
 
 def test_wrong_scalar(capsys):
     ok, out = verdict(capsys, 3, 3.5)
-    assert not ok and "largest difference 0.5: got 3.0, expected 3.5" in out
+    assert not ok and "wrong value: got 3, expected 3.5" in out
 
 
 def test_shape_mismatch_shows_both_shapes(capsys):
@@ -274,10 +274,24 @@ def test_check_function_reports_first_failing_case(capsys):
 
 def test_check_function_reports_the_failure_for_ragged_arguments(capsys):
     # a ragged list has no shape: the verdict still says what the learner's code did
-    ok = check_function(lambda k: 1 / 0, lambda k: 0.0, [([[1, 2], [3]],)], name="f")
+    ok = check_function(lambda k: 1 / 0, lambda k: 0.0, [([[1, 2], [3]] * 4,)], name="f")
     out = capsys.readouterr().out.strip()
     assert not ok and out == ("FAIL  f: your code raised ZeroDivisionError: division by zero "
-                              "on case 1 of 1 (arguments a ragged list of length 2)")
+                              "on case 1 of 1 (arguments a ragged list of length 8)")
+
+
+def test_check_function_shows_small_argument_lists_as_they_are(capsys):
+    # Exercise 9.2-1's argument: a list of (kernel, stride) layers, not its shape (2, 2)
+    check_function(lambda layers: 4, lambda layers: 5, [([(3, 1), (3, 1)],)], name="rf")
+    assert capsys.readouterr().out.strip() == (
+        "FAIL  rf: wrong value: got 4, expected 5 on case 1 of 1 (arguments [(3, 1), (3, 1)])")
+
+
+def test_verdict_numbers_show_enough_digits_to_differ(capsys):
+    check(lambda: [0.1234567], [0.1234568], name="v", rtol=0, atol=0)
+    assert "got 0.1234567, expected 0.1234568" in capsys.readouterr().out
+    check(lambda: [-0.3714707339223197, 1.0], [0.5, 1.0], name="w")
+    assert "got -0.371471, expected 0.5" in capsys.readouterr().out
 
 
 def test_check_function_stub_and_broken_reference(capsys):
