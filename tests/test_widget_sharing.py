@@ -146,10 +146,55 @@ def check_picture(app):
     for a, b in [(0, 0)] + [tuple(np.argwhere(ids == ids.max())[-1])]:
         same = ids == ids[a, b]
         assert np.all(colors[same] == colors[a, b])  # tied entries share a colour
-    numbers = [t for t in drawing.numbers if t.get_visible()]
-    if numbers:
-        assert sorted(int(t.get_text()) for t in numbers) == sorted(ids[ids >= 0] + 1)
+    check_legend(state, colors)
+    numbers = drawing.numbers.texts
+    if state["numbers_shown"]:
+        assert sorted(int(t) for t in numbers) == sorted(ids[ids >= 0] + 1)
+        assert drawing.numbers.fontsize >= 7 and drawing.numbers.image.get_visible()
+    else:
+        assert numbers == [] and not drawing.numbers.image.get_visible()
     assert drawing.values.get_text().splitlines()[3] == str(state["nonzeros"])
+    assert drawing.legend.get_text().replace("\n", " ") == state["legend"]
+
+
+def check_legend(state, colors):
+    """What the legend says of the colours is true of the cells' colours."""
+    ids, held = state["ids"], state["ids"] >= 0
+    assert np.all(colors[~held] == 1.0)  # structural zeros white
+    distinct = {tuple(c) for c in colors[held].round(6)}
+    if state["colouring"] == "id":      # same colour <=> same parameter
+        assert state["params"] <= 20 and "same colour = same parameter" in state["legend"]
+        assert len(distinct) == state["params"]
+        for i in np.unique(ids[held]):
+            assert len({tuple(c) for c in colors[ids == i].round(6)}) == 1
+    elif state["colouring"] == "tap":   # conv, more than 20 parameters: a colour per tap
+        assert state["kind"] == "conv" and state["params"] > 20
+        assert len(distinct) == state["kernel"] ** 2 and "kernel tap" in state["legend"]
+    else:                               # every entry distinct, one tint, said so
+        assert state["kind"] != "conv" and state["params"] > 20 and len(distinct) == 1
+        assert f"{state['params']} distinct ids" in state["legend"]
+    assert ("numbers" in state["legend"]) == state["numbers_shown"]
+
+
+def test_legend_is_true_at_every_setting():
+    from convbook.widgets._app import inch_axes, new_figure
+    from convbook.widgets.tied import ParameterMatrix
+
+    ax = inch_axes(new_figure(2, 2))
+    shown = 0
+    for setting in SETTINGS:
+        s = sharing_state(*setting)
+        tint = "#c9d7e8" if s["colouring"] == "tint" else None
+        m = ParameterMatrix(ax, s["ids"], (0, 0), 0.01, numbers=False,
+                            color_ids=s["color_ids"], tint=tint)
+        check_legend(s, m.colors)
+        m.cells.remove()
+        if s["numbers_shown"]:
+            shown += 1
+            assert s["number_size"] >= 7
+        assert "1 positions" not in s["title"]
+    assert shown > len(SETTINGS) / 2
+    assert "at its only position" in sharing_state("conv", size=3, kernel=3)["title"]
 
 
 def test_every_control_over_its_range():
@@ -170,23 +215,33 @@ def test_every_control_over_its_range():
 
 
 def test_blitted_picture_equals_a_full_redraw():
+    from convbook.widgets.sharing import content_height
+
     app = sharing_demo()
     for name, value in [("kind", "local"), ("size", 6), ("kernel", 3), ("kind", "dense"),
                         ("filters", 3), ("kind", "conv"), ("size", 4), ("kind", "local"),
-                        ("stride", 2)]:
+                        ("stride", 2), ("kind", "dense"), ("size", 3)]:
         app.controls[name].value = value
         shown = pixels(app.png)
-        fresh = SharingDrawing()
-        fresh.update(app.state)
-        fresh.figure.canvas.draw()
-        full = np.asarray(fresh.figure.canvas.buffer_rgba())[..., :3]
+        # The PNG is the picture cropped to its content; sharing_figure is that tall.
+        assert shown.shape[0] == round(content_height(app.state) * 90)
+        fresh = sharing_figure(**{k: app.state[k] for k in
+                                  ("kind", "size", "kernel", "filters", "stride")})
+        fresh.canvas.draw()
+        full = np.asarray(fresh.canvas.buffer_rgba())[..., :3]
+        assert full.shape == shown.shape
         differ = np.any(np.abs(shown.astype(int) - full.astype(int)) > 8, axis=-1)
         assert differ.mean() < 1e-3, f"{name}={value}: {differ.sum()} pixels differ"
+        # Little of the picture is blank below its content.
+        ink = np.flatnonzero((shown < 250).any(axis=(1, 2)))
+        assert shown.shape[0] - ink.max() < 0.3 * 90
 
 
 @pytest.mark.parametrize("kwargs", [dict(), dict(kind="local"), dict(kind="dense", size=3),
+                                    dict(kind="dense"),
                                     dict(kind="dense", size=6, kernel=1, filters=3),
                                     dict(kind="conv", size=3, kernel=2, filters=3),
+                                    dict(kind="conv", size=6, kernel=3, filters=3),
                                     dict(kind="local", size=6, kernel=3, filters=3, stride=2)])
 def test_layout_is_readable(kwargs):
     figure = sharing_figure(**kwargs)
@@ -200,7 +255,16 @@ def test_layout_is_readable(kwargs):
         assert box.y0 <= extent.y0 and extent.y1 <= box.y1, text.get_text()
     for a, b in itertools.combinations(range(len(texts)), 2):
         assert not extents[a].overlaps(extents[b]), (texts[a].get_text(), texts[b].get_text())
-    # The matrix stays inside the figure, left of the counts.
+    # The matrix stays inside the figure, below the header, left of the counts.
+    height = figure.get_size_inches()[1]
     corners = np.vstack([p.vertices for p in figure.axes[0].collections[0].get_paths()])
-    assert corners[:, 0].min() > 0.3 and corners[:, 0].max() < 6.5  # inches
-    assert corners[:, 1].min() > 0.9 and corners[:, 1].max() <= 5.5
+    assert corners[:, 0].min() > 0.2 and corners[:, 0].max() < 6.3  # inches
+    header = [e for t, e in zip(texts, extents) if t.get_position()[0] < 1]  # left-aligned
+    legend_bottom = max(box.y1 - e.y0 for e in header) / 90
+    assert corners[:, 1].min() > legend_bottom and corners[:, 1].max() <= height - 0.1
+    # The ids, one image, lie inside their cells' area.
+    stamps = [im for im in figure.axes[0].images if im.get_visible()]
+    for im in stamps:
+        x0, x1, y1, y0 = im.get_extent()
+        assert corners[:, 0].min() - 0.05 <= x0 and x1 <= corners[:, 0].max() + 0.05
+        assert corners[:, 1].min() - 0.05 <= y0 and y1 <= corners[:, 1].max() + 0.05

@@ -24,9 +24,9 @@ import numpy as np
 from .. import layers as _layers
 from .. import matrices as _matrices
 from .._validate import as_int, as_int_pair, as_positive_int, check_choice
-from ._app import App, Drawing, inch_axes, new_figure
-from .grid import text_width
-from .tied import ParameterMatrix
+from ._app import App, Drawing, encode_png, inch_axes, new_figure
+from .grid import NumberStamps, text_width
+from .tied import DISTINCT_COLOURS, ParameterMatrix
 
 __all__ = ["sharing_state", "sharing_figure", "sharing_demo", "sharing_counts",
            "SharingDrawing", "KINDS", "NOTE_PRESET"]
@@ -189,8 +189,15 @@ def sharing_state(kind="conv", size=4, kernel=2, filters=1, stride=1):
         says; for the dense layer, distinct values), ``ids`` (the parameter each entry
         holds, -1 for a structural zero), ``out_shape``, ``entries``, ``nonzeros``,
         ``params`` (distinct ids), ``biases``, ``params_with_bias``, ``mult_adds`` (one
-        per non-zero), ``lines`` (the counts as the picture writes them), ``title`` and
-        the settings. The counts equal :func:`sharing_counts` (tested at every setting).
+        per non-zero), ``lines`` (the counts as the picture writes them), ``title`` (what
+        the layer does, then ``legend``), the settings, and how the picture colours W:
+        ``colouring`` ('id': by parameter, when there are at most
+        :data:`~convbook.widgets.tied.DISTINCT_COLOURS` of them; 'tap': a conv layer's
+        entries by kernel tap; 'tint': one tint for a dense or local W whose entries are
+        all distinct), ``color_ids`` (the tap of each entry for 'tap', else None),
+        ``legend`` (what the colours and numbers mean, true at this setting), ``cell``
+        (a cell's side, inches), ``numbers_shown`` (the ids fit in the cells at
+        ``number_size`` pt, at least :data:`MIN_NUMBER_PT`). The counts equal :func:`sharing_counts` (tested at every setting).
 
     Examples
     --------
@@ -229,24 +236,66 @@ def sharing_state(kind="conv", size=4, kernel=2, filters=1, stride=1):
              f"parameters     {params}",
              f"  with biases  {params + biases}",
              f"multiply-adds  {nonzeros}"]
-    share = {"dense": "every entry a parameter of its own",
-             "local": f"a {k}\u00d7{k} window per output, no weight shared",
-             "conv": f"one {k}\u00d7{k} kernel per filter, tied across all {o * o} positions"}[kind]
-    title = (f"W of a {_KIND_WORDS[kind]}: {share}\n"
-             f"rows: outputs (filter, position); columns: input pixels; same colour = same "
-             f"parameter, white = structural zero")
+    if kind == "conv":
+        tied = (f"tied across all {o * o} positions" if o * o > 1
+                else "at its only position (a 1\u00d71 output: nothing to tie)")
+        share = f"one {k}\u00d7{k} kernel per filter, {tied}"
+    else:
+        share = {"dense": "every entry a parameter of its own",
+                 "local": f"a {k}\u00d7{k} window per output, no weight shared"}[kind]
+    layout = _number_layout(ids)
+    colouring, color_ids, legend = _colouring(kind, ids, k, params, layout is not None)
+    title = (f"W of a {_KIND_WORDS[kind]}: {share}\n{legend}")
     return {"kind": kind, "size": size, "kernel": k, "filters": filters, "stride": stride,
             "out_shape": (o, o), "values": values, "ids": ids, **counts, "lines": lines,
-            "title": title}
+            "title": title, "colouring": colouring, "color_ids": color_ids, "legend": legend,
+            "numbers_shown": layout is not None, "cell": _cell(*ids.shape),
+            "number_size": layout}
 
 
-# Layout, inches: a 9.5 x 5.6 in figure, the matrix left, the counts right.
-FIG_W, FIG_H = 9.5, 5.6
-M_LEFT, M_TOP, M_W, M_H = 0.45, 0.95, 5.9, 4.5
-CELL_MAX, COUNTS_X, VALUES_X = 0.42, 6.6, 7.85
-#: Ids are written in the cells only when they fit and are few: each Text costs about
-#: 0.3 ms to draw, and every tick redraws them.
-MAX_NUMBERS = 64
+def _cell(rows, cols):
+    """Side of a cell of W in the picture, inches: as large as fits, at most CELL_MAX, in
+    whole pixels (so that every cell edge falls on the same pixel in any figure height)."""
+    return np.floor(min(CELL_MAX, M_W / cols, M_H / rows) * 90) / 90
+
+
+def _number_layout(ids):
+    """The font size (pt) at which every id fits in its cell, or None if none of 10 to
+    :data:`MIN_NUMBER_PT` pt does (the ids are then not written)."""
+    cell = _cell(*ids.shape)
+    label = [str(ids.max() + 1)]
+    return next((size for size in range(10, MIN_NUMBER_PT - 1, -1)
+                 if text_width(label, size) + 0.05 <= cell and 1.25 * size / 72 <= cell),
+                None)
+
+
+def _colouring(kind, ids, k, params, numbered):
+    """How the cells are coloured, honestly: ``("id", None, legend)`` when the ids are
+    few enough to tell apart by colour (:data:`DISTINCT_COLOURS`); else a conv layer's
+    entries by kernel tap (``"tap"``), and a dense or local layer's, whose entries are
+    all distinct, in one tint (``"tint"``), with a legend that says so."""
+    numbers = "; numbers = parameter ids" if numbered else ""
+    zero = "white = structural zero (no weight)"
+    if params <= DISTINCT_COLOURS:
+        return "id", None, f"same colour = same parameter ({params} ids); {zero}{numbers}"
+    if kind == "conv":
+        taps = np.where(ids >= 0, ids % (k * k), -1)
+        return "tap", taps, (f"{params} parameters, too many colours to tell apart: colour = "
+                             f"kernel tap, which repeats in each filter's band of rows; "
+                             f"{zero}" + ("; read the numbers" if numbered else ""))
+    how = "numbers = the ids" if numbered else "cells too small to number"
+    return "tint", None, (f"every entry its own parameter: {params} distinct ids, too many to "
+                          f"tell apart by colour, so one tint; {how}; {zero}")
+
+
+# Layout, inches: 9.5 in wide, the header on top, the matrix left, the counts right; the
+# height follows the content (the matrix or the counts, whichever is taller).
+FIG_W, FIG_H = 9.5, 6.0  # 855 x 540 px: the tallest content (whole pixels)
+M_LEFT, M_TOP, M_W, M_H = 0.3, 1.4, 5.9, 4.4  # whole pixels at 90 dpi
+CELL_MAX, COUNTS_X, VALUES_X = 0.42, 6.4, 7.65
+COUNTS_H, BOTTOM = 2.15, 0.15
+#: The smallest font (pt) the ids are written in; smaller cells are left without.
+MIN_NUMBER_PT = 7
 _TITLES = {"dense": "W of a dense layer: every entry is a parameter of its own",
            "local": "W of a locally connected layer: each output has a window of its own, "
                     "nothing is shared",
@@ -254,6 +303,15 @@ _TITLES = {"dense": "W of a dense layer: every entry is a parameter of its own",
                    "positions"}
 _LABELS = ["input", "outputs", "entries of W", "non-zeros", "parameters", "  with biases",
            "multiply-adds"]
+_NOTES = {"conv": "biases: one per filter", "local": "biases: one per output",
+          "dense": "biases: one per output"}
+
+
+def content_height(state):
+    """Height of the picture at ``state``, inches: the header, then the taller of W and
+    the counts."""
+    rows = state["ids"].shape[0]
+    return float(np.ceil((M_TOP + max(rows * state["cell"], COUNTS_H) + BOTTOM) * 90) / 90)
 
 
 def _values_text(state):
@@ -269,66 +327,57 @@ def _values_text(state):
 class SharingDrawing(Drawing):
     """W coloured by parameter id (:class:`ParameterMatrix`) and the counts beside it.
 
-    The words (titles, the counts' labels, the legend) are the background, one per kind;
-    the matrix, its ids and the counts' values are dynamic, rebuilt when W's layout
-    changes, so that a tick redraws no long text (rule 5 of :class:`Drawing`).
+    The words (the title, the counts' labels) are the background, one per kind; the
+    legend, the matrix, its ids (:class:`NumberStamps`, one image) and the counts'
+    values are dynamic, rebuilt when W's layout changes, so that a tick redraws little
+    text (rule 5 of :class:`Drawing`). The figure is :data:`FIG_H` tall, room for the
+    largest W; :meth:`render_png` crops the picture to :func:`content_height`, and
+    :func:`sharing_figure` makes a figure of exactly that height.
     """
 
-    def __init__(self):
-        super().__init__(new_figure(FIG_W, FIG_H))
+    def __init__(self, height=FIG_H):
+        super().__init__(new_figure(FIG_W, height))
         ax = self.ax = inch_axes(self.figure)
-        self.title = ax.text(0.12, 0.12, "", ha="left", va="top", fontsize=11, linespacing=1.4)
-        ax.text(M_LEFT, M_TOP - 0.08, "columns: input pixels, one image row after another",
-                ha="left", va="bottom", fontsize=10)
-        ax.text(M_LEFT - 0.1, M_TOP, "rows: outputs (filter, position)", ha="right",
-                va="bottom", fontsize=10, rotation=90, rotation_mode="anchor")
+        self.title = ax.text(0.12, 0.1, "", ha="left", va="top", fontsize=11)
+        ax.text(0.12, 0.4, "rows: outputs (filter, then position); columns: input pixels, "
+                "one image row after another;\nblack lines: between filters (rows) and "
+                "between image rows (columns)", ha="left", va="top", fontsize=10,
+                linespacing=1.3)
+        self.legend = ax.text(0.12, 0.86, "", ha="left", va="top", fontsize=10,
+                              color="#7a2e00", wrap=False, linespacing=1.3)
         text = dict(ha="left", va="top", fontsize=10, family="monospace", linespacing=1.5)
-        ax.text(COUNTS_X, M_TOP, "\n".join(_LABELS), **text)
-        self.legend = ax.text(COUNTS_X, M_TOP + 2.0, "", **text)
+        self.labels = ax.text(COUNTS_X, M_TOP, "", **text)
         self.values = ax.text(VALUES_X, M_TOP, "", **text)
+        self.notes = ax.text(COUNTS_X, M_TOP + 1.6, "", **text)
+        self.numbers = NumberStamps(ax, zorder=1.2)
         self.matrix = self.blocks = self._layout = None
-        self.numbers = []  # Text artists reused for the ids, made as needed
 
     def background_key(self, state):
         return state["kind"]
 
     def draw_background(self, state):
-        self.title.set_text(_TITLES[state["kind"]] + "\nsame colour = same parameter; "
-                            "white = a structural zero; numbers = parameter ids")
-        bias = "one per filter" if state["kind"] == "conv" else "one per output"
-        self.legend.set_text("\n".join([f"biases: {bias}", "multiply-adds: one per",
-                                        "  non-zero of W", "black lines: filters (rows),",
-                                        "  image rows (columns)"]))
+        self.title.set_text(_TITLES[state["kind"]])
+        self.labels.set_text("\n".join(_LABELS))
+        self.notes.set_text("\n".join([_NOTES[state["kind"]], "multiply-adds: one per",
+                                       "  non-zero of W"]))
 
     def _rebuild(self, state):
         """A new matrix for a new W: its cells, block lines and ids."""
         if self.matrix is not None:
             self.matrix.cells.remove()
             self.blocks.remove()
-        ids = state["ids"]
-        rows, cols = ids.shape
-        cell = min(CELL_MAX, M_W / cols, M_H / rows)
-        # No Text per cell (thousands for a dense W): the ids go in reused texts below.
+        ids, cell = state["ids"], state["cell"]
+        tint = "#c9d7e8" if state["colouring"] == "tint" else None
         self.matrix = ParameterMatrix(self.ax, ids, (M_LEFT, M_TOP), cell, numbers=False,
+                                      color_ids=state["color_ids"], tint=tint,
                                       linewidth=0.5 if cell > 0.1 else 0.2)
         o = state["out_shape"][0]
         self.blocks = self.matrix.add_blocks(o * o, state["size"], linewidth=1.2)
-        where = np.argwhere(ids >= 0)
-        labels = [str(ids.max() + 1)]
-        if len(where) > MAX_NUMBERS or cell < text_width(labels, 9) + 0.06:
-            where = where[:0]
-        while len(self.numbers) < len(where):
-            self.numbers.append(self.ax.text(0, 0, "", ha="center", va="center", fontsize=10,
-                                             zorder=1.2))
-        fontsize = 10 if cell >= text_width(labels, 10) + 0.06 else 9
-        for k, text in enumerate(self.numbers):
-            text.set_visible(k < len(where))
-            if k < len(where):
-                r, c = where[k]
-                text.set_position((M_LEFT + (c + 0.5) * cell, M_TOP + (r + 0.5) * cell))
-                text.set_text(str(ids[r, c] + 1))
-                text.set_fontsize(fontsize)
-        self.dynamic = [self.values, self.matrix.cells, self.blocks, *self.numbers]
+        where = np.argwhere(ids >= 0) if state["numbers_shown"] else np.zeros((0, 2), int)
+        self.numbers.set([(M_LEFT + (c + 0.5) * cell, M_TOP + (r + 0.5) * cell,
+                           str(ids[r, c] + 1)) for r, c in where], state["number_size"])
+        self.dynamic = [self.values, self.legend, self.matrix.cells, self.blocks,
+                        self.numbers.image]
 
     def draw_dynamic(self, state):
         layout = tuple(state[k] for k in ("kind", "size", "kernel", "filters", "stride"))
@@ -336,6 +385,19 @@ class SharingDrawing(Drawing):
             self._rebuild(state)
             self._layout = layout
         self.values.set_text(_values_text(state))
+        self.legend.set_text(_wrap(state["legend"]))
+
+    def render_png(self, state):
+        """PNG of the picture at ``state``, cropped to :func:`content_height`."""
+        rows = int(round(content_height(state) * self.figure.dpi))
+        return encode_png(self.render_rgba(state)[:rows])
+
+
+def _wrap(text, width=118):
+    """``text`` on lines of at most ``width`` characters (10 pt fits about 125 in 9.3 in)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def sharing_figure(kind="conv", size=4, kernel=2, filters=1, stride=1):
@@ -345,12 +407,12 @@ def sharing_figure(kind="conv", size=4, kernel=2, filters=1, stride=1):
 
     Examples
     --------
-    >>> fig = sharing_figure("local", size=3, kernel=2)
+    >>> fig = sharing_figure("local", size=3, kernel=2)   # as tall as its content
     >>> [float(v) for v in fig.get_size_inches()]
-    [9.5, 5.6]
+    [9.5, 3.7]
     """
     state = sharing_state(kind, size, kernel, filters, stride)
-    return SharingDrawing().figure_at(state)
+    return SharingDrawing(content_height(state)).figure_at(state)
 
 
 class SharingApp(App):

@@ -10,7 +10,12 @@ from matplotlib.colors import hsv_to_rgb
 
 from .grid import NumberGrid
 
-__all__ = ["ParameterMatrix", "parameter_colors"]
+__all__ = ["ParameterMatrix", "parameter_colors", "DISTINCT_COLOURS"]
+
+#: How many of :func:`parameter_colors` a reader tells apart at a glance: the 20 of
+#: ``tab20``. Beyond them hues come back (ids 0 and 20 are both blue), so a picture with
+#: more ids than this must not say "same colour = same parameter" without numbers.
+DISTINCT_COLOURS = 20
 
 
 def parameter_colors(n):
@@ -47,6 +52,12 @@ class ParameterMatrix(NumberGrid):
         Top-left corner and cell side, inches (see :class:`NumberGrid`).
     values : array_like of shape (H, W), optional
         Numbers to write in the cells (structural zeros stay blank).
+    color_ids : array_like of int, shape (H, W), optional
+        Colour the cells by these ids instead (say, the kernel tap of each entry, when
+        there are more parameters than :data:`DISTINCT_COLOURS`); ``ids`` stay the truth.
+    tint : colour, optional
+        Every entry that holds a parameter this one colour instead (say, when every entry
+        is a parameter of its own and they are too many to colour apart).
 
     Other keywords go to :class:`NumberGrid` (e.g. ``fontsize``).
 
@@ -60,18 +71,29 @@ class ParameterMatrix(NumberGrid):
     (True, False)
     """
 
-    def __init__(self, ax, ids, xy, cell, *, values=None, **kwargs):
+    def __init__(self, ax, ids, xy, cell, *, values=None, color_ids=None, tint=None,
+                 **kwargs):
         ids = np.ma.filled(np.ma.masked_less(np.ma.asarray(ids).astype(int), 0), -1)
         super().__init__(ax, None, xy, cell, shape=ids.shape, **kwargs)
-        self.set_ids(ids, values)
+        self.set_ids(ids, values, color_ids, tint)
 
-    def set_ids(self, ids, values=None):
-        """New ids (and numbers): the colours follow."""
+    def set_ids(self, ids, values=None, color_ids=None, tint=None):
+        """New ids (and numbers, colour ids or tint): the colours follow."""
+        from matplotlib.colors import to_rgba
+
         self.ids = np.ma.filled(np.ma.masked_less(np.ma.asarray(ids).astype(int), 0), -1)
         zero = self.ids < 0
-        palette = parameter_colors(self.ids.max() + 1 if self.ids.size else 0)
+        paint = self.ids if color_ids is None else np.asarray(color_ids).astype(int)
+        if paint.shape != self.ids.shape:
+            raise ValueError(f"`color_ids` of shape {paint.shape} for ids of shape "
+                             f"{self.ids.shape}; pass one colour id per entry")
+        paint = np.where(zero, -1, paint)
+        palette = parameter_colors(paint.max() + 1 if paint.size else 0)
+        if tint is not None:
+            palette = np.array([to_rgba(tint)])
+            paint = np.where(zero, -1, 0)
         self.colors = np.where(zero[..., None], np.array([1.0, 1, 1, 1]),
-                               palette[np.maximum(self.ids, 0)] if len(palette) else 1.0)
+                               palette[np.maximum(paint, 0)] if len(palette) else 1.0)
         self.set_facecolors(self.colors)
         if values is not None:
             self.set_values(np.where(zero, np.nan, values))
