@@ -144,12 +144,16 @@ def _bench_equivariance():
     sweeps = {"shift": SHIFTS, "rotate": ANGLES, "scale": SCALES}
     for transform, values in sweeps.items():
         app.controls["transform"].value = transform  # a new amount slider each time
+        app.controls["boundary"].value = "fill"  # (disabled for rotate/scale in 'valid')
         for mode in ("valid", "same", "full"):
             app.controls["mode"].value = mode
             _line(f"amount sweep, {transform}, {mode}",
                   _sweep(app, "amount", list(values[1:]) + [values[0]]))
     _line("mode change", _sweep(app, "mode", ["valid", "same", "full"], repeats=3))
     _line("boundary change", _sweep(app, "boundary", ["wrap", "fill"], repeats=3))
+    kernels = list(app.controls["kernel"].options)
+    _line("kernel change, a setting new to the kernel (full draw)", _sweep(app, "kernel", kernels[1:] + kernels[:1]))
+    _line("kernel change (again)", _sweep(app, "kernel", kernels[1:] + kernels[:1], repeats=2))
     _line("transform change (new slider)",
           _sweep(app, "transform", ["rotate", "scale", "shift"], repeats=3))
     _line("a full draw, for comparison (not an update)", _full_draws(app), judge=False)

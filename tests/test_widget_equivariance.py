@@ -14,7 +14,7 @@ from PIL import Image
 from scipy import ndimage
 
 import convbook as cb
-from convbook.widgets.equivariance import (ANGLES, DEFAULT_KERNEL, LAPLACIAN, SCALES, SHIFTS,
+from convbook.widgets.equivariance import (ANGLES, DEFAULT_KERNEL, KERNELS, LAPLACIAN, SCALES, SHIFTS,
                                            EquivarianceDrawing, default_image,
                                            equivariance_demo, equivariance_figure,
                                            equivariance_state)
@@ -199,7 +199,11 @@ def check_picture(app):
     assert d.g_line.get_text().startswith("g: ")
     assert ("np.roll" in d.g_line.get_text()) == (s["transform"] == "shift" and s["boundary"] == "wrap")
     low, high = d.im_diff.get_clim()
-    assert low == -high and high == (np.abs(s["difference"]).max() or 1.0)
+    assert low == -high == -s["output_range"]  # fixed for the kernel: settings compare
+    assert d.note.get_text() == s["note"]
+    assert d.im_diff.get_cmap().name == "okabe_ito_blue_orange"
+    assert app.controls["boundary"].disabled == (s["transform"] != "shift"
+                                                 and s["mode"] == "valid")
     # The hatched band covers exactly the cells outside the interior.
     vertices = d.band.get_path().vertices.reshape(-1, 5, 2)
     area = np.sum((vertices[:, 1, 0] - vertices[:, 0, 0]) * (vertices[:, 2, 1] - vertices[:, 1, 1]))
@@ -292,7 +296,7 @@ def test_layout_is_readable(settings):
     fig = equivariance_figure(**settings)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    assert tuple(fig.get_size_inches()) == (9.5, 3.3)
+    assert tuple(fig.get_size_inches()) == (9.5, 3.8)
     texts = list(fig.texts)
     for ax in fig.axes:  # what is drawn: titles, texts, tick labels of axes that show them
         texts += [ax.title, *ax.texts]
@@ -309,7 +313,12 @@ def test_layout_is_readable(settings):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert not a.overlaps(b)
-    assert fig.axes[3].get_images()[0].get_cmap().name == "PuOr"  # colour-blind safe
+    # The header's lines clear the kernel's grid and one another.
+    header = [t.get_window_extent(renderer) for t in fig.texts if t.get_text()]
+    for i, a in enumerate(header):
+        for b in header[i + 1:] + boxes:
+            assert not a.overlaps(b), [t.get_text() for t in fig.texts]
+    assert fig.axes[3].get_images()[0].get_cmap().name == "okabe_ito_blue_orange"
     assert [ax.get_title().splitlines()[0] for ax in fig.axes[1:4]] == [
         "f(g(I))", "g(f(I))", "f(g(I)) \u2212 g(f(I))"]
 
@@ -363,3 +372,72 @@ def test_bad_arguments_raise_naming_the_argument(kwargs, error, words):
 def test_demo_refuses_settings_its_sliders_cannot_show(kwargs, words):
     with pytest.raises(ValueError, match=words):
         equivariance_demo(**kwargs)
+
+
+# --------------------------------------------------------------------------- review fixes
+def test_kernel_by_name_or_array():
+    for name, kernel in KERNELS.items():
+        by_name = equivariance_state("rotate", 90, kernel=name)
+        by_array = equivariance_state("rotate", 90, kernel=kernel.tolist())
+        assert by_name["kernel_name"] == by_array["kernel_name"] == name
+        np.testing.assert_array_equal(by_name["difference"], by_array["difference"])
+    assert equivariance_state(kernel=np.ones((2, 2)))["kernel_name"] == "custom"
+    assert equivariance_state()["kernel_words"] == "Sobel, vertical edges"
+    with pytest.raises(ValueError, match="`kernel` must be one of"):
+        equivariance_state(kernel="Gauss")
+    # The identity commutes with every g away from the border; the Laplacian with 90 deg.
+    for transform, amount in [("rotate", 30), ("scale", 1.5), ("rotate", 90)]:
+        assert equivariance_state(transform, amount, kernel="1\u00d71 identity")[
+            "max_error_interior"] == 0.0
+    assert equivariance_state("rotate", 90, kernel="Laplacian")["max_error_interior"] == 0.0
+
+
+def test_wording_of_the_verdict_and_the_negated_case():
+    s = equivariance_state("rotate", 180)
+    assert "200% of the largest |output|" in s["verdict"] and "range" not in s["verdict"]
+    assert s["negated"] and "\u2212f(g(I)) exactly" in s["note"]
+    for other in [equivariance_state("rotate", 90), equivariance_state("rotate", 180, kernel="Laplacian"),
+                  equivariance_state("shift", 3)]:
+        assert not other["negated"] and other["note"] == ""
+
+
+def test_kernel_control_and_boundary_toggle():
+    app = equivariance_demo()
+    pictures = {}
+    for name in ["Laplacian", "1\u00d71 identity", "Sobel"]:
+        app.controls["kernel"].value = name
+        assert app.state["kernel_name"] == name
+        check_picture(app)
+        labels = [t.get_text() for t in app.drawing.kernel_texts]
+        assert labels[-1].startswith(f"K ({name.split(',')[0]}")
+        assert labels[:-1] == [cb.widgets.equivariance._number(v) for v in KERNELS[name].flat]
+        pictures[name] = app.png
+    assert len(set(pictures.values())) == 3
+    with app.hold():
+        app.controls["kernel"].value = "Laplacian"
+        app.controls["transform"].value = "rotate"
+    app.controls["amount"].value = 90
+    assert app.state["verdict"].startswith("equal")
+    for mode in MODES:
+        app.controls["mode"].value = mode
+        assert app.controls["boundary"].disabled == (mode == "valid")
+        check_picture(app)
+    app.controls["transform"].value = "shift"
+    assert not app.controls["boundary"].disabled
+    # A custom kernel is a fourth button.
+    custom = equivariance_demo(kernel=np.ones((3, 3)))
+    assert list(custom.controls["kernel"].options)[-1] == "custom"
+    custom.controls["kernel"].value = "Sobel"
+    custom.controls["kernel"].value = "custom"
+    np.testing.assert_array_equal(custom.state["kernel"], np.ones((3, 3)))
+
+
+def test_blit_equals_full_redraw_across_kernels():
+    app = equivariance_demo()
+    for name, value in [("kernel", "Laplacian"), ("transform", "rotate"), ("amount", 90),
+                        ("kernel", "1\u00d71 identity"), ("mode", "full"),
+                        ("kernel", "Sobel"), ("amount", 180)]:
+        app.controls[name].value = value
+        shown, fresh = pixels(app.png), full_render(app.state)
+        differ = np.any(np.abs(shown.astype(int) - fresh.astype(int)) > 8, axis=-1)
+        assert differ.mean() < 1e-3, f"{name}={value}: {differ.sum()} pixels differ"

@@ -45,7 +45,7 @@ from ._app import App, Drawing, new_figure
 
 __all__ = ["equivariance_state", "equivariance_figure", "equivariance_demo", "default_image",
            "EquivarianceDrawing", "TRANSFORMS", "BOUNDARIES", "DEFAULT_KERNEL", "LAPLACIAN",
-           "SHIFTS", "ANGLES", "SCALES"]
+           "IDENTITY", "KERNELS", "SHIFTS", "ANGLES", "SCALES", "DIFFERENCE_CMAP"]
 
 TRANSFORMS = ("shift", "rotate", "scale")
 #: Border rules of both f and (for shifts) g: 'fill' lets zeros in, 'wrap' is periodic.
@@ -56,6 +56,16 @@ BOUNDARIES = ("fill", "wrap")
 DEFAULT_KERNEL = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
 #: A kernel that 90-degree turns leave unchanged: with it, f commutes with np.rot90.
 LAPLACIAN = np.array([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]])
+#: The 1x1 identity: f(I) = I, equivariant to every g away from the border.
+IDENTITY = np.array([[1.0]])
+#: The kernels of the widget's ``kernel`` buttons, by name, and how the picture names them.
+KERNELS = {"Sobel": DEFAULT_KERNEL, "Laplacian": LAPLACIAN, "1\u00d71 identity": IDENTITY}
+_KERNEL_WORDS = {"Sobel": "Sobel, vertical edges", "Laplacian": "Laplacian, same after "
+                 "a quarter turn", "1\u00d71 identity": "1\u00d71 identity, f(I) = I",
+                 "custom": "custom"}
+#: The difference's colours: Okabe-Ito blue (negative), white (0), orange (positive), as
+#: in the book's other signed maps.
+DIFFERENCE_CMAP = "okabe_ito_blue_orange"
 #: The widget's slider values for each transform: pixels, degrees, factors.
 SHIFTS = tuple(range(-8, 9))
 ANGLES = tuple(range(0, 361, 15))
@@ -176,14 +186,27 @@ def _check_amount(transform, amount, shape):
     return float(amount), float(amount)
 
 
+def _kernel(kernel):
+    """(name, array) of ``kernel``: None (Sobel), a name of :data:`KERNELS`, or an array
+    (named if it equals one of them, else 'custom')."""
+    if kernel is None:
+        kernel = "Sobel"
+    if isinstance(kernel, str):
+        check_choice(kernel, "kernel", tuple(KERNELS))
+        return kernel, KERNELS[kernel].copy()
+    kernel = as_float_array(kernel, "kernel", ndim=2, dtype=np.float64)
+    name = next((n for n, k in KERNELS.items()
+                 if k.shape == kernel.shape and np.array_equal(k, kernel)), "custom")
+    return name, kernel
+
+
 def _check_inputs(transform, mode, boundary, image, kernel):
     check_choice(transform, "transform", TRANSFORMS)
     check_choice(mode, "mode", MODES)
     check_choice(boundary, "boundary", BOUNDARIES)
     image = as_float_array(default_image() if image is None else image, "image", ndim=2,
                            dtype=np.float64)
-    kernel = as_float_array(DEFAULT_KERNEL if kernel is None else kernel, "kernel", ndim=2,
-                            dtype=np.float64)
+    _, kernel = _kernel(kernel)
     for name, array in (("image", image), ("kernel", kernel)):
         if not np.all(np.isfinite(array)):
             raise ValueError(f"`{name}` must be finite; replace its NaN and inf values")
@@ -220,7 +243,16 @@ def _verdict(state):
         return (f"equal away from the border (max |difference| = 0); "
                 f"up to {_number(border)} in the border band")
     return (f"not equal: max |difference| = {_number(inside)} away from the border "
-            f"({100 * state['relative_error']:.3g}% of the output's range)")
+            f"({100 * state['relative_error']:.3g}% of the largest |output|)")
+
+
+def _note(state):
+    """A second line for a special case: g(f(I)) = -f(g(I)) exactly (a 180-degree turn of
+    an antisymmetric kernel such as Sobel), or '' ."""
+    if not state["negated"]:
+        return ""
+    return ("g(f(I)) = \u2212f(g(I)) exactly away from the border: turning the picture "
+            "turns the kernel, and this turn negates it")
 
 
 def _amount_words(transform, amount):
@@ -266,9 +298,11 @@ def equivariance_state(transform="shift", amount=3, mode="same", boundary="fill"
         and scalings always bring in zeros.
     image : array_like of shape (H, W), optional
         The input I; default :func:`default_image` (48 x 48).
-    kernel : array_like of shape (kH, kW), optional
-        The kernel K of f, no larger than the image; square for "rotate". Default
-        :data:`DEFAULT_KERNEL` (Sobel); :data:`LAPLACIAN` commutes with quarter turns.
+    kernel : str or array_like of shape (kH, kW), optional
+        The kernel K of f: a name of :data:`KERNELS` ("Sobel", "Laplacian",
+        "1×1 identity") or an array, no larger than the image; square for "rotate".
+        Default "Sobel" (:data:`DEFAULT_KERNEL`); :data:`LAPLACIAN` commutes with
+        quarter turns.
 
     Returns
     -------
@@ -280,9 +314,13 @@ def equivariance_state(transform="shift", amount=3, mode="same", boundary="fill"
         docstring; the rest is the border band), ``max_error_interior`` and
         ``max_error_border`` (max |difference| in each part, 0.0 for an empty part),
         ``output_range`` (max |f(I)| over cells whose window lies inside the image, 1.0
-        if that is 0), ``relative_error`` (``max_error_interior / output_range``),
-        ``g_text`` (what g did, in words), ``amount_text`` (how far, in a few words)
-        and ``verdict`` (one line).
+        if that is 0; the difference's colour limit too), ``relative_error``
+        (``max_error_interior / output_range``: a fraction of the largest |output|),
+        ``negated`` (g(f(I)) = -f(g(I)) exactly in the interior, and not 0 there),
+        ``kernel_name`` (a name of :data:`KERNELS`, or 'custom'), ``kernel_words`` (how
+        the picture names it), ``g_text`` (what g did, in words), ``amount_text`` (how
+        far, in a few words), ``verdict`` (one line) and ``note`` (a second line for a
+        special case, such as ``negated``, else '').
 
     Examples
     --------
@@ -296,7 +334,9 @@ def equivariance_state(transform="shift", amount=3, mode="same", boundary="fill"
     >>> equivariance_state("rotate", 90, kernel=LAPLACIAN)["max_error_interior"]
     0.0
     """
+    kernel_name = _kernel(kernel)[0] if isinstance(kernel, str) or kernel is None else None
     image, kernel = _check_inputs(transform, mode, boundary, image, kernel)
+    kernel_name = kernel_name or _kernel(kernel)[0]
     amount, shown_amount = _check_amount(transform, amount, image.shape)
     transformed = _transform(image, transform, amount, boundary)
     f = _signal.correlate2d(image, kernel, mode, boundary)
@@ -319,26 +359,45 @@ def equivariance_state(transform="shift", amount=3, mode="same", boundary="fill"
              "output_range": output_range, "g_text": _describe_g(transform, amount, boundary),
              "amount_text": _amount_words(transform, amount)}
     state["relative_error"] = state["max_error_interior"] / output_range
-    state["verdict"] = _verdict(state)
+    state["negated"] = bool(state["max_error_interior"] > 0
+                            and np.array_equal(f_g[interior], -g_f[interior]))
+    state.update(kernel_name=kernel_name, kernel_words=_KERNEL_WORDS[kernel_name],
+                 verdict=_verdict(state), note=_note(state))
     return state
 
 
 # --------------------------------------------------------------------------- drawing
-# Layout, inches: four square panels in a row, a colour bar after the maps and after the
-# difference. Text sizes >= 9 pt.
-_WIDTH, _HEIGHT, _PANEL, _TOP = 9.5, 3.3, 1.8, 1.25  # 855 x 297 px
+# Layout, inches: the header (verdict, note, what f and g are; the kernel's values at
+# the right), then four square panels in a row, a colour bar after the maps and after the
+# difference, and a note under the difference. Text sizes >= 9 pt.
+_WIDTH, _HEIGHT, _PANEL, _TOP = 9.5, 3.8, 1.8, 1.6  # 855 x 342 px
 _PANEL_X = (0.1, 2.2, 4.07, 6.82)
 _BAR_W = 0.11  # colour-bar width
+_K_RIGHT, _K_TOP, _K_BOX = 9.38, 0.27, 0.63  # the kernel's grid: right edge, top, largest side
 _TITLES = {"shift": "g(I): I shifted", "rotate": "g(I): I rotated", "scale": "g(I): I scaled"}
 # What g does, by transform (and for shifts, by boundary): the static part of the header.
 _G_LINES = {"shift": "g: move the picture, g(I)(y, x) = I(y \u2212 dy, x \u2212 dx); "
                      "{enter}",
             "rotate": "g: turn the picture about its centre: np.rot90 for multiples of 90\u00b0, "
-                      "else bilinear (scipy.ndimage.rotate); zeros outside",
-            "scale": "g: magnify the picture about its centre, bilinear "
-                     "(scipy.ndimage.affine_transform); zeros outside"}
+                      "else bilinear; zeros outside{whatever}",
+            "scale": "g: magnify the picture about its centre, bilinear; zeros "
+                     "outside{whatever}"}
 _ENTER = {"fill": "zeros enter where pixels leave", "wrap": "pixels that leave come back on "
                                                              "the other side (np.roll)"}
+# For rotate and scale, boundary is f's border only (g always brings in zeros), and in
+# 'valid' mode f has none: the App disables the toggle then, and the header says so.
+_WHATEVER = {"valid": " (boundary: no effect in 'valid' mode)",
+             "same": " (boundary: f's border only)", "full": " (boundary: f's border only)"}
+
+
+def _difference_cmap():
+    """Okabe-Ito blue - white - orange (negative, 0, positive), registered once."""
+    import matplotlib as mpl
+
+    if DIFFERENCE_CMAP not in mpl.colormaps:
+        mpl.colormaps.register(mpl.colors.LinearSegmentedColormap.from_list(
+            DIFFERENCE_CMAP, ["#0072B2", "white", "#E69F00"]))
+    return mpl.colormaps[DIFFERENCE_CMAP]
 
 
 def _extent(shape, offset):
@@ -385,13 +444,13 @@ class EquivarianceDrawing(Drawing):
     Every array is drawn centred on the image's centre, one unit per pixel, in axes that
     hold the largest ('full') map, so a 'valid' map shows smaller than the image and a
     'full' one larger. The maps share a symmetric grey scale, +-``output_range`` (values
-    beyond it are clipped, as the bar's arrows say). The difference has its own symmetric
-    scale, +- its largest |value| (+-1 when it is zero everywhere), on a colour-blind-safe
-    diverging map (PuOr), with the border band hatched and the interior outlined. The
-    image, kernel and output range are fixed for a drawing. The background (the header's
-    lines on f and g) changes with the transform, mode and boundary; the dynamic text is
-    kept short (the verdict, how far g goes, three numbers), since text is what a blit
-    pays for most.
+    beyond it are clipped, as the bar's arrows say). The difference has the same fixed
+    limit, +-``output_range`` (max |f(I)|), so that two settings compare by colour; it is
+    drawn blue (negative) - white - orange (positive), Okabe-Ito colours, with the border
+    band hatched and the interior outlined. The image and kernel are fixed for a drawing
+    (the App makes one per kernel); its values are shown at the top right. The background
+    (the header's lines on f and g) changes with the transform, mode and boundary; the
+    dynamic text is kept short (the verdict, a note, how far g goes).
     """
 
     max_backgrounds = len(TRANSFORMS) * len(MODES) * len(BOUNDARIES)
@@ -403,6 +462,7 @@ class EquivarianceDrawing(Drawing):
         figure, image, kernel = self.figure, state["image"], state["kernel"]
         (h, w), (kh, kw) = image.shape, kernel.shape
         self.kernel_shape, self.image_shape = (kh, kw), (h, w)
+        self.kernel = kernel.copy()
         reach = max(h + kh - 1, w + kw - 1) / 2 + 0.5
 
         def axes(x, title):
@@ -416,15 +476,16 @@ class EquivarianceDrawing(Drawing):
         (self.ax_in, self.in_title), (self.ax_fg, _), (self.ax_gf, _), (self.ax_diff, _) = (
             axes(x, title) for x, title in zip(_PANEL_X, (
                 "", "f(g(I))\ntransform, then correlate", "g(f(I))\ncorrelate, then transform",
-                "f(g(I)) \u2212 g(f(I))\nhatched: the border band")))
+                "f(g(I)) \u2212 g(f(I))\norange > 0, blue < 0")))
         low, high = min(0.0, float(image.min())), float(image.max())
         self.im_in = self.ax_in.imshow(image, cmap="gray", vmin=low, vmax=max(high, low + 1),
                                        interpolation="nearest")
-        m = state["output_range"]
+        m = self.output_range = state["output_range"]
         self.im_fg, self.im_gf = (ax.imshow(state["f"], cmap="gray", vmin=-m, vmax=m,
                                             interpolation="nearest")
                                   for ax in (self.ax_fg, self.ax_gf))
-        self.im_diff = self.ax_diff.imshow(state["difference"], cmap="PuOr", vmin=-1, vmax=1,
+        cmap = _difference_cmap()
+        self.im_diff = self.ax_diff.imshow(state["difference"], cmap=cmap, vmin=-m, vmax=m,
                                            interpolation="nearest")
         self.band = self.ax_diff.add_patch(mpl.patches.PathPatch(
             _band_path(np.ones((1, 1), bool), (0, 1, 1, 0)), facecolor="none",
@@ -432,46 +493,78 @@ class EquivarianceDrawing(Drawing):
         self.outline = self.ax_diff.add_collection(mpl.collections.LineCollection(
             [], colors="black", linewidths=1.0))
 
-        # The maps' bar is a real colour bar (its scale never changes); the difference's
-        # is a gradient with three dynamic labels, since its scale changes on every tick.
+        # Both bars are real colour bars: their scales are fixed for the drawing.
         bar_y = 1 - (_TOP + _PANEL) / _HEIGHT
-        cax = figure.add_axes([(_PANEL_X[2] + _PANEL + 0.08) / _WIDTH, bar_y,
-                               _BAR_W / _WIDTH, _PANEL / _HEIGHT])
-        bar = figure.colorbar(mpl.cm.ScalarMappable(mpl.colors.Normalize(-m, m), "gray"),
-                              cax=cax, extend="both")
-        bar.ax.tick_params(labelsize=9)
-        bar.ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(5, symmetric=True))
-        bar.ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: _number(v)))
-        dax = figure.add_axes([(_PANEL_X[3] + _PANEL + 0.1) / _WIDTH, bar_y,
-                               _BAR_W / _WIDTH, _PANEL / _HEIGHT])
-        dax.imshow(np.linspace(1, -1, 64)[:, None], cmap="PuOr", vmin=-1, vmax=1, aspect="auto",
-                   extent=(0, 1, -1, 1))
-        dax.set_xticks([])
-        dax.set_yticks([])
-        self.diff_labels = [dax.text(1.25, y, "", transform=dax.transData, fontsize=9,
-                                     va="center", ha="left") for y in (1, 0, -1)]
-        dax.set_ylim(-1, 1)
-
+        for x, name in ((_PANEL_X[2] + _PANEL + 0.08, "gray"), (_PANEL_X[3] + _PANEL + 0.1, cmap)):
+            cax = figure.add_axes([x / _WIDTH, bar_y, _BAR_W / _WIDTH, _PANEL / _HEIGHT])
+            bar = figure.colorbar(mpl.cm.ScalarMappable(mpl.colors.Normalize(-m, m), name),
+                                  cax=cax, extend="both")
+            bar.ax.tick_params(labelsize=9)
+            bar.ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(5, symmetric=True))
+            bar.ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: _number(v)))
         self.verdict = figure.text(0.1 / _WIDTH, 1 - 0.1 / _HEIGHT, "", fontsize=12,
                                    weight="bold", va="top")
+        self.note = figure.text(0.1 / _WIDTH, 1 - 0.42 / _HEIGHT, "", fontsize=10,
+                                va="top", color="#7a2e00")
         self.f_line, self.g_line = (figure.text(0.1 / _WIDTH, 1 - y / _HEIGHT, "", fontsize=10,
-                                                va="top") for y in (0.38, 0.58))
+                                                va="top") for y in (0.7, 0.93))
+        figure.text((_PANEL_X[3] - 0.05) / _WIDTH, 1 - (_TOP + _PANEL + 0.06) / _HEIGHT,
+                    f"hatched: the border band; colours fixed\nat \u00b1max |f(I)| = "
+                    f"\u00b1{_number(m)}, clipped beyond",
+                    fontsize=9, va="top", ha="left", linespacing=1.2)
+
+        self._kernel_grid(state)
         self.add_dynamic(self.im_in, self.im_fg, self.im_gf, self.im_diff, self.band,
-                         self.outline, *self.diff_labels, self.verdict, self.in_title)
+                         self.outline, self.verdict, self.note, self.in_title)
+
+    def _kernel_grid(self, state):
+        """The kernel's values, a small grid at the top right (if they fit at 9 pt)."""
+        from .grid import text_width
+
+        kh, kw = self.kernel_shape
+        labels = [[_number(v) for v in row] for row in self.kernel]
+        cell = min(0.21, _K_BOX / max(kh, kw))
+        self.kernel_texts = []
+        if text_width([t for row in labels for t in row], 9) + 0.015 > cell:
+            self.kernel_texts.append(self.figure.text(
+                _K_RIGHT / _WIDTH, 1 - 0.1 / _HEIGHT, f"K: {kh}\u00d7{kw}", fontsize=9,
+                ha="right", va="top"))
+            return
+        ax = self.figure.add_axes([(_K_RIGHT - kw * cell) / _WIDTH,
+                                   1 - (_K_TOP + kh * cell) / _HEIGHT,
+                                   kw * cell / _WIDTH, kh * cell / _HEIGHT])
+        ax.set_xlim(0, kw)
+        ax.set_ylim(kh, 0)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.imshow(np.zeros((kh, kw)), cmap="gray_r", vmin=0, vmax=1, extent=(0, kw, kh, 0))
+        for i in range(1, kh):
+            ax.axhline(i, color="0.6", lw=0.6)
+        for j in range(1, kw):
+            ax.axvline(j, color="0.6", lw=0.6)
+        for (i, j), text in np.ndenumerate(np.array(labels, dtype=object)):
+            self.kernel_texts.append(ax.text(j + 0.5, i + 0.5, text, ha="center",
+                                             va="center", fontsize=9))
+        self.kernel_texts.append(self.figure.text(
+            _K_RIGHT / _WIDTH, 1 - 0.1 / _HEIGHT, f"K ({state['kernel_words'].split(',')[0]})",
+            fontsize=9, ha="right", va="top"))
+        self.ax_kernel = ax
 
     def background_key(self, state):
-        if state["image"].shape != self.image_shape or state["kernel"].shape != self.kernel_shape:
-            raise ValueError("this drawing was made for another image or kernel shape; "
+        if state["image"].shape != self.image_shape or not np.array_equal(state["kernel"],
+                                                                           self.kernel):
+            raise ValueError("this drawing was made for another image or kernel; "
                              "make an EquivarianceDrawing for each")
 
         return state["transform"], state["mode"], state["boundary"]
 
     def draw_background(self, state):
         (h, w), (kh, kw) = self.image_shape, self.kernel_shape
-        self.f_line.set_text(f"f: cross-correlation (Eq. 9.6) of the {h}\u00d7{w} input I with "
-                             f"the {kh}\u00d7{kw} kernel K, mode '{state['mode']}', boundary "
-                             f"'{state['boundary']}'")
-        self.g_line.set_text(_G_LINES[state["transform"]].format(enter=_ENTER[state["boundary"]]))
+        self.f_line.set_text(f"f: cross-correlation of the {h}\u00d7{w} image I with "
+                             f"K ({state['kernel_words']}), mode '{state['mode']}', "
+                             f"boundary '{state['boundary']}'")
+        self.g_line.set_text(_G_LINES[state["transform"]].format(
+            enter=_ENTER[state["boundary"]], whatever=_WHATEVER[state["mode"]]))
 
     def _offset(self, mode):
         # 'same' keeps the output cell at the window's k // 2: half a cell off for even k.
@@ -487,11 +580,8 @@ class EquivarianceDrawing(Drawing):
         extent = _extent(state["difference"].shape, offset)
         self.band.set_path(_band_path(state["interior"], extent))
         self.outline.set_segments(_outline(state["interior"], extent))
-        scale = float(np.abs(state["difference"]).max()) or 1.0
-        self.im_diff.set_clim(-scale, scale)
-        for label, value in zip(self.diff_labels, (scale, 0.0, -scale)):
-            label.set_text(("+" if value > 0 else "") + _number(value))
         self.verdict.set_text(state["verdict"][0].upper() + state["verdict"][1:])
+        self.note.set_text(state["note"])
         self.in_title.set_text(f"{_TITLES[state['transform']]}\n{state['amount_text']}")
 
 
@@ -504,7 +594,7 @@ def equivariance_figure(transform="shift", amount=3, mode="same", boundary="fill
     Returns
     -------
     matplotlib.figure.Figure
-        An Agg figure, 9.5 x 3.3 in.
+        An Agg figure, 9.5 x 3.8 in.
 
     Examples
     --------
@@ -545,60 +635,100 @@ class EquivarianceApp(App):
         if state["amount"] not in _slider_values(transform):
             raise ValueError(f"`amount` {_describe(amount)} is not on the {transform} slider; "
                              f"pick one of {list(_slider_values(transform))}")
-        self._image, self._kernel = state["image"], state["kernel"]
+        self._image = state["image"]
+        # The kernel buttons: the three named kernels, and a custom kernel if one is given.
+        self._kernels = {name: k for name, k in KERNELS.items()}
+        if state["kernel_name"] == "custom":
+            self._kernels["custom"] = state["kernel"]
         self._last = dict(_DEMO_START, **{transform: state["amount"]})
         # Every slider value must leave an interior (in every mode, if in one): check
         # them all now rather than fail mid-sweep.
-        for t in TRANSFORMS:
-            for a in _slider_values(t):
-                a = (0, a) if t == "shift" else a
-                if abs(a[1] if t == "shift" else 0) >= self._image.shape[1] or not _interior(
-                        t, a, self._image.shape, self._kernel.shape, "valid")[0].any():
-                    raise ValueError(
-                        f"`image` {self._image.shape} is too small for the demo's sliders "
-                        f"with a {self._kernel.shape} kernel: {t} {a} leaves no output away "
-                        f"from the border; use at least about 24x24 pixels")
+        for name, k in self._kernels.items():
+            for t in TRANSFORMS:
+                if t == "rotate" and k.shape[0] != k.shape[1]:
+                    continue
+                for a in _slider_values(t):
+                    a = (0, a) if t == "shift" else a
+                    if abs(a[1] if t == "shift" else 0) >= self._image.shape[1] or not _interior(
+                            t, a, self._image.shape, k.shape, "valid")[0].any():
+                        raise ValueError(
+                            f"`image` {self._image.shape} is too small for the demo's sliders "
+                            f"with a {k.shape} kernel: {t} {a} leaves no output away "
+                            f"from the border; use at least about 24x24 pixels")
+        self._drawings = {state["kernel_name"]: EquivarianceDrawing(state)}
         controls = {
             "transform": ipywidgets.ToggleButtons(options=list(TRANSFORMS), value=transform,
                                                   description="g"),
             "amount": _amount_control(transform, state["amount"]),
+            "kernel": ipywidgets.ToggleButtons(options=list(self._kernels),
+                                               value=state["kernel_name"], description="kernel",
+                                               style={"button_width": "100px"}),
             "mode": ipywidgets.ToggleButtons(options=list(MODES), value=mode, description="mode",
                                              style={"button_width": "70px"}),
             "boundary": ipywidgets.ToggleButtons(options=list(BOUNDARIES), value=boundary,
                                                  description="boundary",
                                                  style={"button_width": "70px"})}
-        # Draw every (transform, mode, boundary) background now: every later update blits.
-        ahead = [self._state_for(t, self._last[t], m, b) for t in TRANSFORMS for m in MODES
-                 for b in BOUNDARIES if (t, m, b) != (transform, mode, boundary)]
-        super().__init__(controls, self._state_for, EquivarianceDrawing(state), prerender=ahead,
-                         rows=[["transform", "amount"], ["mode", "boundary"]])
+        controls["boundary"].disabled = _boundary_idle(transform, mode)
+        # Draw every (transform, mode, boundary) background of the first kernel now: every
+        # later update with it blits. Each other kernel gets its drawing and the current
+        # setting's background now (a kernel change blits); its other backgrounds are
+        # drawn on first use (a full draw, about 45 ms, once each).
+        ahead = [self._state_for(t, self._last[t], m, b, state["kernel_name"])
+                 for t in TRANSFORMS for m in MODES for b in BOUNDARIES
+                 if (t, m, b) != (transform, mode, boundary)]
+        ahead += [self._state_for(transform, state["amount"], mode, boundary, name)
+                  for name in self._kernels if name != state["kernel_name"]
+                  and (transform != "rotate" or self._kernels[name].shape[0]
+                       == self._kernels[name].shape[1])]
+        super().__init__(controls, self._state_for, self._drawings[state["kernel_name"]],
+                         prerender=ahead,
+                         rows=[["transform", "amount"], ["kernel"], ["mode", "boundary"]])
 
-    def _state_for(self, transform, amount, mode, boundary):
-        return equivariance_state(transform, amount, mode, boundary, self._image, self._kernel)
+    def _state_for(self, transform, amount, mode, boundary, kernel):
+        return equivariance_state(transform, amount, mode, boundary, self._image,
+                                  self._kernels[kernel])
+
+    def _drawing_for(self, state):
+        """One drawing per kernel (its values, output range and colour bars are fixed)."""
+        name = state["kernel_name"]
+        if name not in self._drawings:
+            self._drawings[name] = EquivarianceDrawing(state)
+        return self._drawings[name]
 
     def _settle(self, change):
         """A new transform gets its own slider (pixels, degrees or factors), at the value it
-        had when the reader last left it."""
+        had when the reader last left it; the boundary toggle is disabled where it does
+        nothing (rotate or scale in 'valid' mode)."""
         if change["owner"] is self.controls["transform"]:
             self.replace_control("amount", _amount_control(change["new"],
                                                            self._last[change["new"]]))
         elif change["owner"] is self.controls["amount"]:
             self._last[self.controls["transform"].value] = change["new"]
+        self.controls["boundary"].disabled = _boundary_idle(self.controls["transform"].value,
+                                                            self.controls["mode"].value)
+
+
+def _boundary_idle(transform, mode):
+    """True where ``boundary`` changes nothing: rotations and scalings bring in zeros
+    whatever it is, and a 'valid' correlation pads nothing."""
+    return transform != "shift" and mode == "valid"
 
 
 def equivariance_demo(transform="shift", amount=3, mode="same", boundary="fill", image=None,
                       kernel=None):
     """The equivariance widget (section 9.2): shift, rotate or scale, then compare.
 
-    Parameters are those of :func:`equivariance_state`; ``image`` and ``kernel`` are fixed,
-    the others set the starting controls, so ``amount`` must be a slider value
-    (:data:`SHIFTS` pixels, :data:`ANGLES` degrees or :data:`SCALES`).
+    Parameters are those of :func:`equivariance_state`; ``image`` is fixed, the others set
+    the starting controls, so ``amount`` must be a slider value (:data:`SHIFTS` pixels,
+    :data:`ANGLES` degrees or :data:`SCALES`). ``kernel`` is a name of :data:`KERNELS`
+    or an array; an array that is none of them becomes a fourth button, "custom".
 
     Returns
     -------
     App
-        ``app.controls`` holds ``"transform"``, ``"amount"``, ``"mode"`` and
-        ``"boundary"``. A transform change replaces the amount slider by a new one with
+        ``app.controls`` holds ``"transform"``, ``"amount"``, ``"kernel"`` (buttons:
+        "Sobel", "Laplacian", "1×1 identity"), ``"mode"`` and ``"boundary"`` (disabled
+        where it changes nothing: rotate or scale in 'valid' mode). A transform change replaces the amount slider by a new one with
         that transform's range (look it up in ``app.controls`` after it). ``app.state``
         is :func:`equivariance_state` at the current controls.
 
