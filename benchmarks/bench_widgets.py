@@ -169,7 +169,7 @@ def _bench_connectivity():
     import convbook as cb
     from convbook.widgets.connectivity import connectivity_state
 
-    print(f"\nconnectivity widget (7 inputs, Figures 9.2-9.4)   [target: {TARGET}]")
+    print(f"\nconnectivity widget (7 inputs, then 5..11; Figures 9.2-9.4)   [target: {TARGET}]")
     start = time.perf_counter()
     app = cb.widgets.connectivity_demo()
     print(f"  {'build + first render':<44} {format_seconds(time.perf_counter() - start)}")
@@ -178,6 +178,7 @@ def _bench_connectivity():
     _line("stride sweep 1..3", _sweep(app, "stride", [2, 3, 1]))
     _line("pool sweep (none, 2, 3)", _sweep(app, "pool", [2, 3, 0]))
     _line("dense on/off", _sweep(app, "dense", [True, False]))
+    _line("n sweep 5..11 (new networks)", _sweep(app, "n", [8, 9, 10, 11, 5, 6, 7]))
     _line("depth sweep 1..3 (new figure heights)", _sweep(app, "depth", [2, 3, 1]))
     app.controls["depth"].value = 3
     _line("layer sweep 0..3, depth 3", _sweep(app, "layer", [1, 2, 3, 0], repeats=2))

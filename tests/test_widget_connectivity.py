@@ -148,8 +148,9 @@ def test_holes_when_a_stride_outruns_the_kernel():
     (dict(stride=0), ValueError, "`stride` must be one of"),
     (dict(pool=1), ValueError, "`pool` must be one of 0, 2, 3"),
     (dict(dense=1), TypeError, "`dense` must be True or False"),
-    (dict(n=2), ValueError, "`n` must be from 3 to 9"),
-    (dict(n=12), ValueError, "`n` must be from 3 to 9"),
+    (dict(n=2), ValueError, "`n` must be from 3 to 11"),
+    (dict(n=12), ValueError, "`n` must be from 3 to 11"),
+    (dict(n=9.0), TypeError, "`n` must be an integer"),
     (dict(layer=2), ValueError, "`layer` must be from 0"),
     (dict(layer=-1), ValueError, "`layer` must be from 0"),
     (dict(unit=7), ValueError, "`unit` must be from 0 to 6"),
@@ -233,11 +234,12 @@ def test_blitted_picture_equals_a_full_redraw():
     app = connectivity_demo()
     steps = [("unit", 5), ("width", 5), ("depth", 2), ("layer", 2), ("pool", 2), ("unit", 0),
              ("dense", True), ("stride", 2), ("width", 3), ("dense", False), ("depth", 1),
-             ("pool", 0), ("width", 5)]  # the last ones revisit cached backgrounds
+             ("pool", 0), ("width", 5), ("n", 11), ("unit", 10), ("n", 5), ("pool", 3),
+             ("stride", 3), ("n", 7)]  # some revisit cached backgrounds
     for name, value in steps:
         app.controls[name].value = value
         shown = pixels(app.png)
-        fresh = ConnectivityDrawing(len(app.state["sizes"]), N)
+        fresh = ConnectivityDrawing(len(app.state["sizes"]))
         fresh.update(app.state)
         fresh.figure.canvas.draw()
         full = np.asarray(fresh.figure.canvas.buffer_rgba())[..., :3]
@@ -250,7 +252,11 @@ def test_blitted_picture_equals_a_full_redraw():
                                     dict(width=7, depth=3, dense=True, layer=0, unit=6),
                                     dict(width=7, stride=3, depth=3, layer=3, unit=0),
                                     dict(n=9, depth=2, pool=3, layer=4, unit=0),
-                                    dict(n=3, width=1, layer=1, unit=2)])
+                                    dict(n=3, width=1, layer=1, unit=2),
+                                    dict(n=11, width=7, depth=3, dense=True, layer=0, unit=10),
+                                    dict(n=11, width=1, stride=2, pool=3, layer=2, unit=0),
+                                    dict(n=7, stride=3, pool=3, layer=2, unit=0),
+                                    dict(n=10, depth=2, stride=2, pool=2, layer=4, unit=0)])
 def test_layout_is_readable(kwargs):
     """Texts inside the figure, at least 9 pt, not overlapping one another or a unit."""
     figure = connectivity_figure(**kwargs)
@@ -271,7 +277,11 @@ def test_layout_is_readable(kwargs):
     # The row labels and the texts beside the rows stay clear of the units.
     circles = ax.collections[0].get_offsets()
     centres = ax.transData.transform(circles)
-    radius = 0.2 * figure.dpi
+    radius = (ax.collections[0].get_sizes()[0] ** 0.5 / 2) / 72 * figure.dpi
+    assert radius >= 0.15 * figure.dpi  # units stay large enough for their labels
+    for y in np.unique(centres[:, 1].round(3)):  # circles of a row do not touch
+        row = np.sort(centres[centres[:, 1].round(3) == y, 0])
+        assert len(row) < 2 or np.diff(row).min() > 2 * radius
     for k in labels:
         e = extents[k]
         inside = ((centres[:, 0] > e.x0 - radius) & (centres[:, 0] < e.x1 + radius)
@@ -288,3 +298,81 @@ def test_static_figure_is_the_widget_picture():
     shown = pixels(app.png)
     assert static.shape == shown.shape
     assert np.mean(np.any(np.abs(static.astype(int) - shown.astype(int)) > 8, axis=-1)) < 1e-3
+
+
+# --------------------------------------------------------------------------- review fixes
+def test_n_control_grows_the_row_and_keeps_the_others_in_range():
+    app = connectivity_demo()
+    n = app.controls["n"]
+    assert (n.min, n.max, n.value) == (5, 11, 7)
+    for value in range(5, 12):
+        set_control(app, "n", value)
+        assert app.state["sizes"][0] == value
+        assert app.controls["unit"].max == value - 1 and app.state["unit"] <= value - 1
+    # Pooling shows an unclipped field of 10 with 11 inputs; with 7 every field is clipped.
+    with app.hold():
+        app.controls["n"].value = 11
+        app.controls["pool"].value = 2
+        app.controls["depth"].value = 2
+        app.controls["layer"].value = 4
+    assert app.controls["unit"].max == app.state["sizes"][4] - 1
+    app.controls["unit"].value = 1
+    assert not app.state["clipped"] and app.state["field_size"] == 10 == app.state["receptive_field"]
+    app.controls["n"].value = 7
+    assert all(connectivity_state(7, 3, 2, 1, 2, False, 4, u)["clipped"]
+               for u in range(app.state["sizes"][4]))
+    # Stride 3 and pool 3 need 7 inputs for one block: n is raised, End/Home follow.
+    with app.hold():
+        app.controls["n"].value = 5
+        app.controls["stride"].value = 1
+        app.controls["pool"].value = 0
+    app.controls["stride"].value = 3
+    app.controls["pool"].value = 3
+    assert app.state["n"] == 7 and app.controls["n"].min == 7
+    tree = [c for box in app.widget.children[:-1] for c in box.children]
+    assert app.controls["n"] in tree
+    check_picture(app)
+    app.controls["pool"].value = 0
+    assert app.controls["n"].min == 5
+
+
+@pytest.mark.parametrize("n", range(5, 12))
+def test_every_structure_at_every_n_draws_and_agrees(n):
+    app = connectivity_demo(n=n)
+    for width, depth, stride, pool, dense in structures(n):
+        with app.hold():
+            for name, value in (("width", width), ("stride", stride), ("pool", pool),
+                                ("dense", dense), ("n", n), ("depth", depth)):
+                app.controls[name].value = value
+        assert app.state["depth"] == depth and app.state["n"] == n
+        layer = len(app.state["sizes"]) - 1
+        app.controls["layer"].value = layer
+        check_picture(app)
+        assert app.controls["depth"].max == app.state["max_depth"] == max_depth(n, width, stride, pool)
+
+
+def test_depth_note_says_why_the_depth_stops():
+    s = connectivity_state(n=7, stride=3, pool=3)
+    assert s["max_depth"] == 1
+    assert s["depth_note"].startswith("depth limited to 1: with 7 inputs, block 2's conv would "
+                                      "leave 1 unit, fewer than its pool's width 3")
+    assert connectivity_state(n=7)["depth_note"] == ""
+    for n, width, stride, pool in itertools.product(range(5, 12), WIDTHS, STRIDES, POOLS):
+        deepest = max_depth(n, width, stride, pool)
+        if deepest:
+            note = connectivity_state(n, width, 1, stride, pool)["depth_note"]
+            assert (note != "") == (deepest < 3)
+            if note:
+                assert f"depth limited to {deepest}" in note
+    figure = connectivity_figure(n=7, stride=3, pool=3, layer=2, unit=0)
+    words = "\n".join(t.get_text() for t in figure.axes[0].texts)
+    assert "Depth limited to 1: with 7 inputs" in words
+    assert "block: one conv (or dense) layer and the max pool after it" in words
+
+
+def test_row_labels_name_the_block():
+    figure = connectivity_figure(n=9, depth=2, pool=2, layer=4, unit=1)
+    words = [t.get_text() for t in figure.axes[0].texts]
+    for label in ["h \u00b7 block 1: conv", "p \u00b7 block 1: max pool", "g \u00b7 block 2: conv",
+                  "q \u00b7 block 2: max pool"]:
+        assert any(w.startswith(label) for w in words), label

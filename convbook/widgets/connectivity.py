@@ -35,7 +35,8 @@ __all__ = ["connectivity_state", "connectivity_figure", "connectivity_demo",
            "ConnectivityDrawing", "WIDTHS", "STRIDES", "POOLS", "DEPTHS"]
 
 WIDTHS, STRIDES, POOLS, DEPTHS = (1, 3, 5, 7), (1, 2, 3), (0, 2, 3), (1, 2, 3)
-N_RANGE = (3, 9)  # inputs per row that the 9.5-inch figure draws readably
+N_RANGE = (3, 11)  # inputs per row that the 9.5-inch figure draws readably
+N_SLIDER = (5, 11)  # the widget's n slider (from a smaller n when the demo is given one)
 #: Names of the convolutional rows by depth (the book's s for one layer, h and g for two),
 #: and of the pooling row after each.
 CONV_NAMES = {1: ("s",), 2: ("h", "g"), 3: ("h", "g", "f")}
@@ -63,7 +64,7 @@ def _layers(n, width, depth, stride, pool, dense):
         mats.append(np.ones((length, out), bool) if dense
                     else (i >= start) & (i < start + width))
         rows.append(dict(name=CONV_NAMES[depth][d], kind="dense" if dense else "conv",
-                         size=out, k=width, s=stride, pad=pad))
+                         size=out, k=width, s=stride, pad=pad, block=d + 1))
         length = out
         if pool:
             if length < pool:
@@ -74,7 +75,8 @@ def _layers(n, width, depth, stride, pool, dense):
             out = -(-(length - pool) // pool) + 1  # ceil mode: a last, shorter window
             i, j = np.arange(length)[:, None], np.arange(out)[None, :]
             mats.append(i // pool == j)
-            rows.append(dict(name=POOL_NAMES[d], kind="pool", size=out, k=pool, s=pool, pad=0))
+            rows.append(dict(name=POOL_NAMES[d], kind="pool", size=out, k=pool, s=pool, pad=0,
+                             block=d + 1))
             length = out
     return rows, mats
 
@@ -88,6 +90,28 @@ def max_depth(n=7, width=3, stride=1, pool=0):
         except ValueError:
             continue
     return 0
+
+
+def min_inputs(width=3, stride=1, pool=0, low=N_RANGE[0]):
+    """The fewest inputs, from ``low`` up, that leave room for one block (its pool fits)."""
+    return next(n for n in range(low, N_RANGE[1] + 1) if max_depth(n, width, stride, pool))
+
+
+def depth_note(n, width, stride, pool):
+    """Why the depth slider stops below 3, in a sentence (or '' if it does not).
+
+    >>> depth_note(7, 3, 3, 3)
+    "depth limited to 1: with 7 inputs, block 2's conv would leave 1 unit, fewer than its pool's width 3; more inputs (n) make room"
+    """
+    deepest = max_depth(n, width, stride, pool)
+    if deepest >= DEPTHS[-1] or deepest == 0:
+        return ""
+    rows, _ = _layers(n, width, deepest, stride, pool, False)
+    length, pad = rows[-1]["size"], width // 2
+    left = (length + 2 * pad - width) // stride + 1  # block deepest + 1's conv
+    return (f"depth limited to {deepest}: with {n} inputs, block {deepest + 1}'s conv would "
+            f"leave {left} unit{'s' if left != 1 else ''}, fewer than its pool's width {pool}; "
+            f"more inputs (n) make room")
 
 
 def _names(name, indices):
@@ -125,7 +149,7 @@ def connectivity_state(n=7, width=3, depth=1, stride=1, pool=0, dense=False, lay
     Parameters
     ----------
     n : int
-        Inputs x1..xn, from 3 to 9.
+        Inputs x1..xn, from 3 to 11 (the widget's slider: 5 to 11).
     width : {1, 3, 5, 7}
         Kernel width of every convolutional layer; zero padding ``width // 2``.
     depth : {1, 2, 3}
@@ -159,8 +183,10 @@ def connectivity_state(n=7, width=3, depth=1, stride=1, pool=0, dense=False, lay
         ``n`` when a dense layer is among them), ``clipped`` (the unclipped span runs
         past the border, so the field is smaller than ``receptive_field``),
         ``n_edges`` (drawn), ``dense_edges`` (if every layer were dense), ``row_text``
-        (per row, what is highlighted there), ``title`` (two lines saying what is shown)
-        and the settings.
+        (per row, what is highlighted there), ``title`` (two lines saying what is shown),
+        ``max_depth`` (the deepest stack whose pools fit), ``depth_note`` (why the depth
+        stops below 3, or '') and the settings. A *block* is one convolutional (or dense)
+        layer and the max pooling after it, if any; ``depth`` counts blocks.
 
     Examples
     --------
@@ -246,13 +272,26 @@ def connectivity_state(n=7, width=3, depth=1, stride=1, pool=0, dense=False, lay
             "n_edges": int(sum(m.sum() for m in mats)),
             "dense_edges": int(sum(a["size"] * b["size"] if b["kind"] != "pool" else m.sum()
                                    for a, b, m in zip(rows, rows[1:], mats))),
-            "row_text": row_text, "title": title}
+            "row_text": row_text, "title": title,
+            "max_depth": max_depth(n, width, stride, pool),
+            "depth_note": depth_note(n, width, stride, pool)}
 
 
 # Layout, inches. The figure is 9.5 in wide; its height follows the number of rows.
-FIG_W, LABEL_W, GAP_Y, TOP, BOTTOM = 9.5, 2.05, 0.82, 0.92, 0.32
-SPACING, RADIUS = 0.6, 0.2
+FIG_W, LABEL_W, GAP_Y, TOP, BOTTOM = 9.5, 1.75, 0.82, 1.45, 0.32
+SPACING, RADIUS, ROW_TEXT_W = 0.6, 0.2, 1.75
 NET_LEFT = LABEL_W + 0.15
+#: A line under the title: what a block is (the depth slider counts them).
+BLOCK_WORDS = ("block: one conv (or dense) layer and the max pool after it, if any; "
+               "depth = number of blocks")
+
+
+def _spacing(n):
+    """(spacing, radius) of the units, inches: 0.6 apart, closer for long rows so that the
+    texts beside the rows (up to :data:`ROW_TEXT_W` wide) stay inside the figure."""
+    room = FIG_W - 0.1 - ROW_TEXT_W - 0.3 - NET_LEFT  # for the row, circles included
+    spacing = min(SPACING, (room - 2 * RADIUS) / max(n - 1, 1))
+    return spacing, min(RADIUS, 0.36 * spacing)
 
 
 def _row_label(row):
@@ -260,52 +299,61 @@ def _row_label(row):
     units = f"{row['size']} unit{'s' if row['size'] > 1 else ''}"
     if kind == "input":
         return f"{name}: input, {units}"
+    block = f"{name} \u00b7 block {row['block']}"
     if kind == "pool":
-        return f"{name}: max pool {row['k']},\nstride {row['s']}; {units}"
+        return f"{block}: max pool\nwidth {row['k']}, stride {row['s']}\n{units}"
     if kind == "dense":
-        return f"{name}: dense, {units}"
-    return f"{name}: conv width {row['k']},\nstride {row['s']}, pad {row['pad']}; {units}"
+        return f"{block}: dense\n{units}"
+    return f"{block}: conv\nwidth {row['k']}, stride {row['s']}, pad {row['pad']}\n{units}"
 
 
 class ConnectivityDrawing(Drawing):
     """The layered diagram for one number of rows (the figure's height follows it).
 
-    The network (units, edges, row labels) is the background, rebuilt when the layers
-    change; the highlight, the title and the text beside each row are dynamic.
+    The network (units, edges, row labels), the line on blocks and the depth note are the
+    background, rebuilt when the layers or ``n`` change; the highlight, the title and the
+    text beside each row are dynamic. ``n`` is read from the state (the argument is kept
+    for compatibility and ignored).
     """
 
-    def __init__(self, n_rows, n=7):
-        self.n_rows, self.n = n_rows, n
+    def __init__(self, n_rows, n=None):
+        self.n_rows = n_rows
         height = np.ceil((TOP + (n_rows - 1) * GAP_Y + BOTTOM) * 90) / 90
         super().__init__(new_figure(FIG_W, height))
         ax = self.ax = inch_axes(self.figure)
         self.bottom_y = height - BOTTOM
-        self.net_mid = NET_LEFT + RADIUS + (n - 1) * SPACING / 2
-        self.text_x = NET_LEFT + 2 * RADIUS + (n - 1) * SPACING + 0.3
         row_y = [self.bottom_y - r * GAP_Y for r in range(n_rows)]
         self.labels = [ax.text(0.12, y, "", ha="left", va="center", fontsize=10,
                                linespacing=1.15) for y in row_y]
-        self.row_texts = [ax.text(self.text_x, y, "", ha="left", va="center", fontsize=10,
+        self.row_texts = [ax.text(0, y, "", ha="left", va="center", fontsize=10,
                                   color="#b3470a") for y in row_y]
         self.title = ax.text(0.12, 0.12, "", ha="left", va="top", fontsize=11, linespacing=1.4)
-        self.net = None
+        self.blocks = ax.text(0.12, 0.6, "", ha="left", va="top", fontsize=10, color="0.3",
+                              linespacing=1.3)
+        self.net, self.text_x = None, 0.0
 
     def background_key(self, state):
-        if len(state["sizes"]) != self.n_rows or state["n"] != self.n:
-            raise ValueError(f"this drawing has {self.n_rows} rows of n={self.n} inputs; make "
-                             f"one ConnectivityDrawing per number of rows")
+        if len(state["sizes"]) != self.n_rows:
+            raise ValueError(f"this drawing has {self.n_rows} rows; make one "
+                             f"ConnectivityDrawing per number of rows")
         return tuple(state[k] for k in ("n", "width", "depth", "stride", "pool", "dense"))
 
     def draw_background(self, state):
         if self.net is not None:
             self.net.remove()
+        n = state["n"]
+        spacing, radius = _spacing(n)
+        mid = NET_LEFT + radius + (n - 1) * spacing / 2
+        self.text_x = NET_LEFT + 2 * radius + (n - 1) * spacing + 0.3
         self.net = LayeredNetwork(self.ax, state["sizes"], names=state["names"],
-                                  xy=(self.net_mid, self.bottom_y), spacing=SPACING,
-                                  layer_gap=GAP_Y, radius=RADIUS, fontsize=11, mathtext=False)
+                                  xy=(mid, self.bottom_y), spacing=spacing,
+                                  layer_gap=GAP_Y, radius=radius, fontsize=11, mathtext=False)
         for l, mat in enumerate(state["mats"]):
             self.net.connect(l, mat)
         for text, row in zip(self.labels, state["rows"]):
             text.set_text(_row_label(row))
+        note = state["depth_note"]
+        self.blocks.set_text(BLOCK_WORDS + (f"\n{note[0].upper()}{note[1:]}" if note else ""))
         self.dynamic = [self.title, *self.row_texts, *self.net.artists]
 
     def draw_dynamic(self, state):
@@ -313,6 +361,7 @@ class ConnectivityDrawing(Drawing):
         self.net.highlight(units, state["edges"])
         for text, words in zip(self.row_texts, state["row_text"]):
             text.set_text(words)
+            text.set_x(self.text_x)
         self.title.set_text(state["title"])
 
 
@@ -330,7 +379,7 @@ def connectivity_figure(n=7, width=3, depth=1, stride=1, pool=0, dense=False, la
     s3 sees x2, x3, x4: 3 of 5 inputs; receptive_field = 3
     """
     state = connectivity_state(n, width, depth, stride, pool, dense, layer, unit)
-    return ConnectivityDrawing(len(state["sizes"]), n).figure_at(state)
+    return ConnectivityDrawing(len(state["sizes"])).figure_at(state)
 
 
 class ConnectivityApp(App):
@@ -340,10 +389,15 @@ class ConnectivityApp(App):
         import ipywidgets
 
         state = connectivity_state(n, width, depth, stride, pool, dense, layer, unit)
-        self.n = state["n"]
+        self.n = state["n"]  # the first n (the control may change it)
+        self._n_low = min(self.n, N_SLIDER[0])
         self._drawings = {}
         slider = dict(continuous_update=True)
         controls = {
+            "n": ipywidgets.IntSlider(value=self.n, min=min_inputs(width, stride, pool,
+                                                                   self._n_low),
+                                      max=N_SLIDER[1], description="inputs n",
+                                      continuous_update=False),  # a new network: ~30 ms
             "width": ipywidgets.IntSlider(value=width, min=1, max=7, step=2,
                                           description="width", **slider),
             "depth": ipywidgets.IntSlider(value=depth, min=1, max=max_depth(n, width, stride, pool),
@@ -368,22 +422,22 @@ class ConnectivityApp(App):
                 other = connectivity_state(self.n, width, d, stride, p, dense, 0, 0)
                 ahead.setdefault(len(other["sizes"]), other)
         ahead.pop(len(state["sizes"]), None)
-        super().__init__(controls, self._state_for, self._drawing_for(state),
+        super().__init__(controls, connectivity_state, self._drawing_for(state),
                          prerender=list(ahead.values()),
-                         rows=[["width", "stride", "depth"], ["pool", "dense"],
+                         rows=[["n", "width", "stride"], ["depth", "pool", "dense"],
                                ["layer", "unit"]])
-
-    def _state_for(self, **values):
-        return connectivity_state(self.n, **values)
 
     def _drawing_for(self, state):
         rows = len(state["sizes"])
         if rows not in self._drawings:
-            self._drawings[rows] = ConnectivityDrawing(rows, self.n)
+            self._drawings[rows] = ConnectivityDrawing(rows)
         return self._drawings[rows]
 
     def _settle(self, change):
-        """Keep depth, layer and unit within what the new layers allow (End/Home too).
+        """Keep n, depth, layer and unit within what the new layers allow (End/Home too).
+
+        ``n`` starts where one block fits (stride 3 and pool 3 need 7 inputs): a change
+        that needs more inputs raises it.
 
         A unit keeps its place along the row: when its row changes length (a new stride,
         say) or the layer changes, it moves to the unit nearest the same position.
@@ -392,12 +446,15 @@ class ConnectivityApp(App):
         before = dict(v)
         name = next(k for k, c in self.controls.items() if c is change["owner"])
         before[name] = change["old"]
-        deepest = max_depth(self.n, v["width"], v["stride"], v["pool"])
+        fewest = min_inputs(v["width"], v["stride"], v["pool"], self._n_low)
+        self.set_range("n", fewest, N_SLIDER[1], max(v["n"], fewest))
+        v = self.values()
+        deepest = max_depth(v["n"], v["width"], v["stride"], v["pool"])
         self.set_range("depth", 1, deepest, min(v["depth"], deepest))
         v = self.values()
-        rows, _ = _layers(self.n, v["width"], v["depth"], v["stride"], v["pool"], v["dense"])
-        old_rows, _ = _layers(self.n, *(before[k] for k in
-                                        ("width", "depth", "stride", "pool", "dense")))
+        rows, _ = _layers(v["n"], v["width"], v["depth"], v["stride"], v["pool"], v["dense"])
+        old_rows, _ = _layers(*(before[k] for k in
+                                ("n", "width", "depth", "stride", "pool", "dense")))
         layer = min(v["layer"], len(rows) - 1)
         self.set_range("layer", 0, len(rows) - 1, layer)
         old_layer = min(before["layer"], len(old_rows) - 1)
@@ -411,14 +468,15 @@ class ConnectivityApp(App):
 def connectivity_demo(n=7, width=3, depth=1, stride=1, pool=0, dense=False, layer=0, unit=3):
     """The connectivity widget (section 9.2, Figures 9.2-9.4): pick a unit, see its reach.
 
-    Parameters are those of :func:`connectivity_state`; they set the starting controls
-    (``n`` is fixed).
+    Parameters are those of :func:`connectivity_state`; they set the starting controls.
 
     Returns
     -------
     App
-        ``app.controls``: ``"width"``, ``"depth"``, ``"stride"``, ``"pool"``, ``"dense"``,
-        ``"layer"`` and ``"unit"``. The ranges of ``depth`` (pooling windows must fit),
+        ``app.controls``: ``"n"`` (inputs, 5 to 11, or from a smaller ``n`` given),
+        ``"width"``, ``"depth"``, ``"stride"``, ``"pool"``, ``"dense"``, ``"layer"`` and
+        ``"unit"``. The ranges of ``n`` (one block must fit), ``depth`` (pooling windows
+        must fit),
         ``layer`` (the rows) and ``unit`` (the row's units) follow the other controls:
         a new range gets a new slider, so look them up in ``app.controls`` after a change.
         ``app.state`` is :func:`connectivity_state` at the current controls.
