@@ -100,8 +100,11 @@ def min_inputs(width=3, stride=1, pool=0, low=N_RANGE[0]):
 def depth_note(n, width, stride, pool):
     """Why the depth slider stops below 3, in a sentence (or '' if it does not).
 
-    >>> depth_note(7, 3, 3, 3)
-    "depth limited to 1: with 7 inputs, block 2's conv would leave 1 unit, fewer than its pool's width 3; more inputs (n) make room"
+    >>> for part in depth_note(7, 3, 3, 3).split(", "):
+    ...     print(part)
+    depth limited to 1: with 7 inputs
+    block 2's conv would leave 1 unit
+    fewer than its pool's width 3; more inputs (n) make room
     """
     deepest = max_depth(n, width, stride, pool)
     if deepest >= DEPTHS[-1] or deepest == 0:

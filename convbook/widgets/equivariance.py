@@ -728,7 +728,8 @@ def equivariance_demo(transform="shift", amount=3, mode="same", boundary="fill",
     App
         ``app.controls`` holds ``"transform"``, ``"amount"``, ``"kernel"`` (buttons:
         "Sobel", "Laplacian", "1×1 identity"), ``"mode"`` and ``"boundary"`` (disabled
-        where it changes nothing: rotate or scale in 'valid' mode). A transform change replaces the amount slider by a new one with
+        where it changes nothing: rotate or scale in 'valid' mode). A transform change
+        replaces the amount slider by a new one with
         that transform's range (look it up in ``app.controls`` after it). ``app.state``
         is :func:`equivariance_state` at the current controls.
 

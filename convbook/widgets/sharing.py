@@ -197,7 +197,8 @@ def sharing_state(kind="conv", size=4, kernel=2, filters=1, stride=1):
         all distinct), ``color_ids`` (the tap of each entry for 'tap', else None),
         ``legend`` (what the colours and numbers mean, true at this setting), ``cell``
         (a cell's side, inches), ``numbers_shown`` (the ids fit in the cells at
-        ``number_size`` pt, at least :data:`MIN_NUMBER_PT`). The counts equal :func:`sharing_counts` (tested at every setting).
+        ``number_size`` pt, at least :data:`MIN_NUMBER_PT`). The counts equal
+        :func:`sharing_counts` (tested at every setting).
 
     Examples
     --------
