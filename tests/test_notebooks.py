@@ -88,6 +88,16 @@ def test_hygiene_catches_unexecuted_cells_and_widget_state():
     assert tools.hygiene_problems(cleaned) == [] and cleaned.cells[1].outputs == []
 
 
+def test_clean_joins_a_print_split_across_stream_messages():
+    nb = new_notebook(cells=[new_code_cell("print(...)")])
+    nb.cells[0].outputs = [new_output("stream", name="stdout", text="agree at all"),
+                           new_output("stream", name="stdout", text=" 20 times\n"),
+                           new_output("stream", name="stderr", text="warning\n")]
+    outputs = execute_notebooks.clean(nb).cells[0].outputs
+    assert [(o.name, o.text) for o in outputs] == [("stdout", "agree at all 20 times\n"),
+                                                   ("stderr", "warning\n")]
+
+
 # Every exercise's hidden solution passes its own checker ------------------------------------
 
 # An exercise stub: a function whose body is only `raise NotImplementedError`.
@@ -169,3 +179,27 @@ def test_jupyterlab_opens_each_pair_whichever_file_is_newer(tmp_path):
             assert model["type"] == "notebook" and len(model["content"]["cells"]) == len(cells)
             assert [c.get("outputs") for c in model["content"]["cells"]] == \
                 [c.get("outputs") for c in cells]  # outputs come from the .ipynb
+
+
+def test_keep_output_cells_keep_their_stored_output_while_unchanged():
+    tools = execute_notebooks
+    timing = new_code_cell("print(time())", metadata={"tags": ["keep-output"]})
+    timing.outputs = [new_output("stream", name="stdout", text="1.2 us\n")]
+    edited = new_code_cell("print(time() * 2)", metadata={"tags": ["keep-output"]})
+    nb = new_notebook(cells=[timing, new_code_cell("x = 1")])
+    kept = tools.stored_outputs_to_keep(nb)
+    nb.cells[0].outputs = [new_output("stream", name="stdout", text="1.3 us\n")]  # a new run
+    tools.restore_kept_outputs(nb, kept)
+    assert nb.cells[0].outputs[0].text == "1.2 us\n"
+    nb.cells[0] = edited  # an edited cell's output is the new one
+    edited.outputs = [new_output("stream", name="stdout", text="2.6 us\n")]
+    tools.restore_kept_outputs(nb, kept)
+    assert nb.cells[0].outputs[0].text == "2.6 us\n"
+
+
+def test_hygiene_refuses_a_stored_memory_address():
+    nb = new_notebook(cells=[new_code_cell("fig.colorbar(im)")])
+    nb.cells[0].execution_count = 1
+    nb.cells[0].outputs = [new_output("execute_result", data={
+        "text/plain": "<matplotlib.colorbar.Colorbar at 0x7f2891983d90>"}, execution_count=1)]
+    assert any("memory address" in p for p in execute_notebooks.hygiene_problems(nb))

@@ -8,17 +8,20 @@ with its own folder as the working directory, a fixed hash seed, one thread per 
 matplotlib's inline backend. Then the output is made commit-ready: ``metadata.widgets``
 (saved widget state, which changes on every run) is stripped, widget-view outputs are
 dropped (each widget's static figure sits in the cell before it), per-cell timing metadata
-goes, and execution counts run 1, 2, 3... in order. Strict ``pytest --nbval`` then compares
+goes, execution counts run 1, 2, 3... in order, and a print split over several stream
+messages is joined. A cell tagged ``keep-output`` (a timing, different on every run) keeps
+its stored output while its source is unchanged. Strict ``pytest --nbval`` then compares
 these stored outputs with a fresh run. A notebook whose execution fails is left untouched.
 
     python tools/execute_notebooks.py --check chapters/*.ipynb
 
 only checks the hygiene of the stored notebooks (every code cell executed, in order; no
-``metadata.widgets``; no widget views) and exits 1 if any fails.
+``metadata.widgets``; no widget views; no memory addresses) and exits 1 if any fails.
 """
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -59,9 +62,37 @@ def clean(nb):
                 continue
             if "execution_count" in output:
                 output["execution_count"] = count
+            previous = kept[-1] if kept else None
+            if (output.get("output_type") == "stream" and previous is not None
+                    and previous.get("output_type") == "stream"
+                    and previous.get("name") == output.get("name")):
+                # One print can reach the kernel's client as several messages, split
+                # wherever the buffer was flushed: join them, so two runs store the same.
+                previous["text"] += output["text"]
+                continue
             kept.append(output)
         cell.outputs = kept
     return nb
+
+
+KEEP_OUTPUT = "keep-output"
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def stored_outputs_to_keep(nb):
+    """{source: outputs} of the cells tagged ``keep-output``: cells whose output differs on
+    every run (timings). Re-executing keeps their stored output while their source is
+    unchanged, so that `make notebooks` does not rewrite the notebook for nothing; such a
+    cell is also tagged ``nbval-ignore-output``."""
+    return {cell.source: cell.outputs for cell in nb.cells
+            if cell.cell_type == "code" and KEEP_OUTPUT in cell.metadata.get("tags", [])
+            and cell.outputs}
+
+
+def restore_kept_outputs(nb, kept):
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source in kept and cell.outputs:
+            cell.outputs = kept[cell.source]
 
 
 def hygiene_problems(nb):
@@ -78,6 +109,9 @@ def hygiene_problems(nb):
                 problems.append(f"cell {number} stores a widget view")
             if output.get("output_type") == "error":
                 problems.append(f"cell {number} stores an error: {output.get('ename')}")
+            if ADDRESS.search(str(output.get("data", {}).get("text/plain", ""))):
+                problems.append(f"cell {number} stores a memory address, which changes on "
+                                f"every run: end its last line with ';'")
     return problems
 
 
@@ -92,9 +126,11 @@ def execute(path, timeout):
         resources={"metadata": {"path": str(path.parent.resolve())}},
         record_timing=False,
     )
+    kept = stored_outputs_to_keep(nb)
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    restore_kept_outputs(nb, kept)
     nbformat.validate(clean(nb))
     problems = hygiene_problems(nb)
     if problems:
