@@ -111,7 +111,8 @@ def hygiene_problems(nb):
                 problems.append(f"cell {number} stores an error: {output.get('ename')}")
             if ADDRESS.search(str(output.get("data", {}).get("text/plain", ""))):
                 problems.append(f"cell {number} stores a memory address, which changes on "
-                                f"every run: end its last line with ';'")
+                                f"every run: assign the last line's value to a name (a "
+                                f"trailing ';' does not silence it under nbval)")
     return problems
 
 
