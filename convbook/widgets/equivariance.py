@@ -662,7 +662,7 @@ class EquivarianceApp(App):
             "amount": _amount_control(transform, state["amount"]),
             "kernel": ipywidgets.ToggleButtons(options=list(self._kernels),
                                                value=state["kernel_name"], description="kernel",
-                                               style={"button_width": "100px"}),
+                                               style={"button_width": "120px"}),
             "mode": ipywidgets.ToggleButtons(options=list(MODES), value=mode, description="mode",
                                              style={"button_width": "70px"}),
             "boundary": ipywidgets.ToggleButtons(options=list(BOUNDARIES), value=boundary,
