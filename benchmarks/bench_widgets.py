@@ -130,6 +130,7 @@ def main():
           f"{format_seconds(_compute_only(sliding_state, calls))}")
     _bench_equivariance()
     _bench_connectivity()
+    _bench_pooling()
     _bench_sharing()
 
 
@@ -185,6 +186,31 @@ def _bench_connectivity():
     calls = [dict(depth=3, layer=layer, unit=unit) for layer in range(4) for unit in range(7)]
     print(f"  {'of which the state (connectivity_state) alone':<44} median "
           f"{format_seconds(_compute_only(connectivity_state, calls))}")
+
+
+def _bench_pooling():
+    """Every control of the pooling widget swept, in 1-D and 2-D. kind and shift are
+    blits; width, stride, padding and ceil_mode change the windows (a background of their
+    own, a full draw unless one of the last twelve comes back)."""
+    import convbook as cb
+    from convbook.widgets.pooling_demo import KINDS, pooling_state
+
+    print(f"\npooling widget (12-value row, 8x8 map; Figures 9.8, 9.10)   [target: {TARGET}]")
+    start = time.perf_counter()
+    app = cb.widgets.pooling_demo()
+    print(f"  {'build + first render':<44} {format_seconds(time.perf_counter() - start)}")
+    for dims in (1, 2):
+        app.controls["dims"].value = dims
+        _line(f"shift sweep 0..3, {dims}-D", _sweep(app, "shift", [2, 3, 0, 1], repeats=3))
+        _line(f"kind change, {dims}-D", _sweep(app, "kind", [*KINDS[1:], KINDS[0]], repeats=3))
+        _line(f"width sweep 1..5, {dims}-D", _sweep(app, "width", [4, 5, 1, 2, 3], repeats=2))
+        _line(f"stride sweep 1..3, {dims}-D", _sweep(app, "stride", [2, 3, 1], repeats=2))
+        _line(f"padding 0..1, {dims}-D", _sweep(app, "padding", [1, 0], repeats=2))
+        _line(f"ceil_mode on/off, {dims}-D", _sweep(app, "ceil_mode", [True, False], repeats=2))
+    _line("dims change", _sweep(app, "dims", [2, 1], repeats=3))
+    calls = [dict(kind=k, shift=s, dims=d) for k in KINDS for s in range(4) for d in (1, 2)]
+    print(f"  {'of which the state (pooling_state) alone':<44} median "
+          f"{format_seconds(_compute_only(pooling_state, calls))}")
 
 
 def _bench_sharing():

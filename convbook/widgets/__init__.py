@@ -13,7 +13,9 @@ and :func:`sliding_demo` (the spaceship sensor, Eqs. 9.1-9.3); :func:`connectivi
 (sparse interactions and receptive fields, section 9.2, Figures 9.2-9.4);
 :func:`equivariance_demo` (f(g(I)) against g(f(I)) for shifts, rotations and scalings,
 section 9.2); :func:`sharing_demo` (parameter sharing seen in the weight matrix W,
-Figure 9.5, with :func:`sharing_counts` for the note's 1000x1000 image).
+Figure 9.5, with :func:`sharing_counts` for the note's 1000x1000 image);
+:func:`pooling_demo` (invariance to small translations and pooling with downsampling,
+section 9.3, Figures 9.8 and 9.10).
 
 The kit a new demo is built from: :class:`Drawing` (static/dynamic bookkeeping and
 blitting; its docstring has the rules), :class:`App` (controls in rows, state, PNG),
@@ -28,6 +30,7 @@ from .equivariance import equivariance_demo, equivariance_figure, equivariance_s
 from .flip import flip_demo, flip_figure, flip_state
 from .grid import NumberGrid
 from .network import LayeredNetwork
+from .pooling_demo import pooling_demo, pooling_figure, pooling_state
 from .sharing import sharing_counts, sharing_demo, sharing_figure, sharing_state
 from .sliding import sliding_demo, sliding_figure, sliding_state
 from .tied import ParameterMatrix, parameter_colors
@@ -37,4 +40,5 @@ __all__ = ["App", "Drawing", "new_figure", "inch_axes", "NumberGrid", "LayeredNe
            "sliding_demo", "sliding_figure", "sliding_state",
            "connectivity_demo", "connectivity_figure", "connectivity_state",
            "equivariance_demo", "equivariance_figure", "equivariance_state",
-           "sharing_demo", "sharing_figure", "sharing_state", "sharing_counts"]
+           "sharing_demo", "sharing_figure", "sharing_state", "sharing_counts",
+           "pooling_demo", "pooling_figure", "pooling_state"]
