@@ -132,6 +132,7 @@ def main():
     _bench_connectivity()
     _bench_pooling()
     _bench_sharing()
+    _bench_invariance()
 
 
 def _bench_equivariance():
@@ -238,6 +239,23 @@ def _bench_sharing():
         samples.append(time.perf_counter() - start)
     _line("every setting once (state + render + PNG)",
           (statistics.median(samples), max(samples), len(samples)))
+
+
+def _bench_invariance():
+    """The angle slider swept over -90..90 (a blit each: the templates and the tuning
+    curves are drawn once per demo, in the background)."""
+    import convbook as cb
+    from convbook.widgets.invariance import CURVE_ANGLES, invariance_state
+
+    print(f"\ninvariance widget (a 28x28 '5', 3 detectors, Figure 9.9)   [target: {TARGET}]")
+    start = time.perf_counter()
+    app = cb.widgets.invariance_demo()
+    print(f"  {'build + first render':<44} {format_seconds(time.perf_counter() - start)}")
+    angles = [int(a) for a in CURVE_ANGLES]
+    _line("angle sweep -90..90 step 5", _sweep(app, "angle", angles[1:] + angles[:1], repeats=2))
+    _line("a full draw, for comparison (not an update)", _full_draws(app), judge=False)
+    print(f"  {'of which the state (invariance_state) alone':<44} median "
+          f"{format_seconds(_compute_only(invariance_state, [dict(angle=a) for a in angles]))}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ and :func:`sliding_demo` (the spaceship sensor, Eqs. 9.1-9.3); :func:`connectivi
 section 9.2); :func:`sharing_demo` (parameter sharing seen in the weight matrix W,
 Figure 9.5, with :func:`sharing_counts` for the note's 1000x1000 image);
 :func:`pooling_demo` (invariance to small translations and pooling with downsampling,
-section 9.3, Figures 9.8 and 9.10).
+section 9.3, Figures 9.8 and 9.10); :func:`invariance_demo` (learned invariance to
+rotation: three detectors tuned to a '5' at three angles and a max over them, section 9.3,
+Figure 9.9, with :func:`rendered_digit`).
 
 The kit a new demo is built from: :class:`Drawing` (static/dynamic bookkeeping and
 blitting; its docstring has the rules), :class:`App` (controls in rows, state, PNG),
@@ -29,6 +31,7 @@ from .connectivity import connectivity_demo, connectivity_figure, connectivity_s
 from .equivariance import equivariance_demo, equivariance_figure, equivariance_state
 from .flip import flip_demo, flip_figure, flip_state
 from .grid import NumberGrid
+from .invariance import invariance_demo, invariance_figure, invariance_state, rendered_digit
 from .network import LayeredNetwork
 from .pooling_demo import pooling_demo, pooling_figure, pooling_state
 from .sharing import sharing_counts, sharing_demo, sharing_figure, sharing_state
@@ -41,4 +44,5 @@ __all__ = ["App", "Drawing", "new_figure", "inch_axes", "NumberGrid", "LayeredNe
            "connectivity_demo", "connectivity_figure", "connectivity_state",
            "equivariance_demo", "equivariance_figure", "equivariance_state",
            "sharing_demo", "sharing_figure", "sharing_state", "sharing_counts",
-           "pooling_demo", "pooling_figure", "pooling_state"]
+           "pooling_demo", "pooling_figure", "pooling_state",
+           "invariance_demo", "invariance_figure", "invariance_state", "rendered_digit"]
