@@ -10,18 +10,15 @@ import itertools
 
 import numpy as np
 import pytest
-from PIL import Image
 
 import convbook as cb
 from convbook.widgets.connectivity import (DEPTHS, POOLS, STRIDES, WIDTHS, ConnectivityDrawing,
                                            connectivity_demo, connectivity_figure,
                                            connectivity_state, max_depth)
+from widget_pictures import (assert_same_picture, assert_texts_readable, drawn_texts, full_render,
+                             pixels)
 
 N = 7
-
-
-def pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
 def structures(n=N):
@@ -238,14 +235,8 @@ def test_blitted_picture_equals_a_full_redraw():
              ("stride", 3), ("n", 7)]  # some revisit cached backgrounds
     for name, value in steps:
         app.controls[name].value = value
-        shown = pixels(app.png)
         fresh = ConnectivityDrawing(len(app.state["sizes"]))
-        fresh.update(app.state)
-        fresh.figure.canvas.draw()
-        full = np.asarray(fresh.figure.canvas.buffer_rgba())[..., :3]
-        assert shown.shape == full.shape
-        differ = np.any(np.abs(shown.astype(int) - full.astype(int)) > 8, axis=-1)
-        assert differ.mean() < 1e-3, f"{name}={value}: {differ.sum()} pixels differ"
+        assert_same_picture(pixels(app.png), full_render(fresh, app.state), f"{name}={value}")
 
 
 @pytest.mark.parametrize("kwargs", [dict(), dict(depth=3, pool=2, layer=6, unit=0),
@@ -262,14 +253,9 @@ def test_layout_is_readable(kwargs):
     figure = connectivity_figure(**kwargs)
     assert tuple(figure.get_size_inches())[0] == 9.5 and figure.get_size_inches()[1] <= 7
     figure.canvas.draw()
-    renderer, box = figure.canvas.get_renderer(), figure.bbox
     ax = figure.axes[0]
-    texts = [t for t in ax.texts if t.get_visible() and t.get_text()]
-    extents = [t.get_window_extent(renderer) for t in texts]
-    for text, extent in zip(texts, extents):
-        assert text.get_fontsize() >= 9
-        assert box.x0 <= extent.x0 and extent.x1 <= box.x1, text.get_text()
-        assert box.y0 <= extent.y0 and extent.y1 <= box.y1, text.get_text()
+    texts = drawn_texts(figure, axes_texts_only=True)
+    extents = assert_texts_readable(figure, texts)
     # Not the unit labels (x₁, ...): those sit inside their circles.
     labels = [k for k, t in enumerate(texts) if len(t.get_text()) > 3]
     for a, b in itertools.combinations(labels, 2):
@@ -294,10 +280,7 @@ def test_static_figure_is_the_widget_picture():
     figure = connectivity_figure(depth=2, layer=2, unit=2)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=figure.dpi)
-    static = pixels(buffer.getvalue())
-    shown = pixels(app.png)
-    assert static.shape == shown.shape
-    assert np.mean(np.any(np.abs(static.astype(int) - shown.astype(int)) > 8, axis=-1)) < 1e-3
+    assert_same_picture(pixels(app.png), pixels(buffer.getvalue()))
 
 
 # --------------------------------------------------------------------------- review fixes

@@ -6,11 +6,9 @@ that quarter turns leave unchanged. The references here are written from the
 definitions (np.roll, slicing, np.rot90, SciPy), not from the widget's helpers.
 """
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
 from scipy import ndimage
 
 import convbook as cb
@@ -18,21 +16,16 @@ from convbook.widgets.equivariance import (ANGLES, DEFAULT_KERNEL, KERNELS, LAPL
                                            EquivarianceDrawing, default_image,
                                            equivariance_demo, equivariance_figure,
                                            equivariance_state)
+from widget_pictures import (assert_same_picture, assert_texts_readable, drawn_texts,
+                             figure_pixels, full_render, pixels)
 
 MODES = ("valid", "same", "full")
 BOUNDARIES = ("fill", "wrap")
 PAIRS = [(0, 0), (2, -3), (-5, 6), (7, 7), (-8, -1)]
 
 
-def pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-
-def full_render(state):
-    drawing = EquivarianceDrawing(state)
-    drawing.update(state)
-    drawing.figure.canvas.draw()
-    return np.asarray(drawing.figure.canvas.buffer_rgba())[..., :3].copy()
+def fresh_render(state):
+    return full_render(EquivarianceDrawing(state), state)
 
 
 def shifted(array, dy, dx, boundary):
@@ -270,19 +263,13 @@ def test_blitted_picture_equals_a_full_redraw():
              ("transform", "shift"), ("amount", 5), ("mode", "same")]
     for name, value in steps:
         app.controls[name].value = value
-        shown, fresh = pixels(app.png), full_render(app.state)
-        assert shown.shape == fresh.shape
-        differ = np.any(np.abs(shown.astype(int) - fresh.astype(int)) > 8, axis=-1)
-        assert differ.mean() < 1e-3, f"{name}={value}: {differ.sum()} pixels differ"
+        assert_same_picture(pixels(app.png), fresh_render(app.state), f"{name}={value}")
 
 
 def test_static_figure_is_the_widget_picture():
     fig = equivariance_figure("rotate", 30, "valid", "wrap")
     app = equivariance_demo("rotate", 30, "valid", "wrap")
-    fig.canvas.draw()
-    static = np.asarray(fig.canvas.buffer_rgba())[..., :3]
-    differ = np.any(np.abs(pixels(app.png).astype(int) - static.astype(int)) > 8, axis=-1)
-    assert differ.mean() < 1e-3
+    assert_same_picture(pixels(app.png), figure_pixels(fig))
 
 
 @pytest.mark.parametrize("settings", [
@@ -297,18 +284,9 @@ def test_layout_is_readable(settings):
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     assert tuple(fig.get_size_inches()) == (9.5, 3.8)
-    texts = list(fig.texts)
-    for ax in fig.axes:  # what is drawn: titles, texts, tick labels of axes that show them
-        texts += [ax.title, *ax.texts]
-        if ax.axison:
-            texts += ax.get_xticklabels() + ax.get_yticklabels()
-    texts = [t for t in texts if t.get_visible() and t.get_text()]
+    texts = drawn_texts(fig)
     assert len(texts) > 10
-    for text in texts:
-        assert text.get_fontsize() >= 9, text.get_text()
-        box = text.get_window_extent(renderer)
-        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, text.get_text()
-        assert fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1, text.get_text()
+    assert_texts_readable(fig, texts)
     boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
@@ -438,6 +416,4 @@ def test_blit_equals_full_redraw_across_kernels():
                         ("kernel", "1\u00d71 identity"), ("mode", "full"),
                         ("kernel", "Sobel"), ("amount", 180)]:
         app.controls[name].value = value
-        shown, fresh = pixels(app.png), full_render(app.state)
-        differ = np.any(np.abs(shown.astype(int) - fresh.astype(int)) > 8, axis=-1)
-        assert differ.mean() < 1e-3, f"{name}={value}: {differ.sum()} pixels differ"
+        assert_same_picture(pixels(app.png), fresh_render(app.state), f"{name}={value}")

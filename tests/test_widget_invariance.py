@@ -6,29 +6,22 @@ strongly only near its own angle. The numbers are checked against ``cb.conv2d`` 
 ``cb.channel_pool`` and against plain NumPy (a dot product of normalised arrays).
 """
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
 from scipy import ndimage
 
 import convbook as cb
 from convbook.widgets.invariance import (ANGLE_RANGE, CURVE_ANGLES, TUNED, InvarianceDrawing,
                                          invariance_demo, invariance_figure, invariance_state,
                                          rendered_digit)
+from widget_pictures import (assert_same_picture, assert_texts_readable, drawn_texts,
+                             figure_pixels, full_render, pixels)
 
 
-def pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-
-def full_render(state):
+def fresh_render(state):
     """The picture drawn from scratch by a fresh drawing, with no blitting."""
-    drawing = InvarianceDrawing(state)
-    drawing.update(state)
-    drawing.figure.canvas.draw()
-    return np.asarray(drawing.figure.canvas.buffer_rgba())[..., :3].copy()
+    return full_render(InvarianceDrawing(state), state)
 
 
 def normalized(a):
@@ -177,19 +170,15 @@ def test_blitted_picture_equals_a_full_redraw():
     app = invariance_demo()
     for angle in (-90, -60, -45, -20, 0, 5, 30, 45, 75, 90):
         app.controls["angle"].value = angle
-        shown, fresh = pixels(app.png), full_render(app.state)
-        assert shown.shape == fresh.shape == (324, 855, 3)
-        differ = np.any(np.abs(shown.astype(int) - fresh.astype(int)) > 8, axis=-1)
-        assert differ.mean() < 1e-3, f"angle={angle}: {differ.sum()} pixels differ"
+        shown = pixels(app.png)
+        assert shown.shape == (324, 855, 3)
+        assert_same_picture(shown, fresh_render(app.state), f"angle={angle}")
 
 
 def test_static_figure_is_the_widget_picture():
     fig = invariance_figure(30)
     app = invariance_demo(30)
-    fig.canvas.draw()
-    static = np.asarray(fig.canvas.buffer_rgba())[..., :3]
-    differ = np.any(np.abs(pixels(app.png).astype(int) - static.astype(int)) > 8, axis=-1)
-    assert differ.mean() < 1e-3
+    assert_same_picture(pixels(app.png), figure_pixels(fig))
 
 
 @pytest.mark.parametrize("angle", [-60, 0, 30, 90])
@@ -198,18 +187,9 @@ def test_layout_is_readable(angle):
     fig = invariance_figure(angle)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    texts = list(fig.texts)
-    for ax in fig.axes:
-        texts += [ax.title, *ax.texts]
-        if ax.axison:
-            texts += ax.get_xticklabels() + ax.get_yticklabels()
-    texts = [t for t in texts if t.get_visible() and t.get_text()]
+    texts = drawn_texts(fig)
     assert len(texts) > 12
-    for text in texts:
-        assert text.get_fontsize() >= 9, text.get_text()
-        box = text.get_window_extent(renderer)
-        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, text.get_text()
-        assert fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1, text.get_text()
+    assert_texts_readable(fig, texts)
     boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:

@@ -10,19 +10,16 @@ import itertools
 
 import numpy as np
 import pytest
-from PIL import Image
 
 import convbook as cb
 from convbook.widgets.pooling_demo import (DETECTOR_1D, DETECTOR_2D, KINDS, LEFT_CONTEXT,
                                            LEFT_CONTEXT_2D, Pooling1DDrawing,
                                            Pooling2DDrawing, _compact, _short, pooling_demo,
                                            pooling_figure, pooling_state)
+from widget_pictures import (assert_same_picture, assert_texts_readable, drawn_texts, full_render,
+                             pixels)
 
 WIDTHS, STRIDES, SHIFTS = range(1, 6), range(1, 4), range(0, 4)
-
-
-def pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
 def settings():
@@ -254,11 +251,9 @@ def test_padding_range_follows_the_width_so_end_reaches_the_new_max():
     assert app.state["padding"] == 1 == app.controls["padding"].max
 
 
-def full_render(state):
+def fresh_render(state):
     drawing = (Pooling1DDrawing if state["dims"] == 1 else Pooling2DDrawing)(state)
-    drawing.update(state)
-    drawing.figure.canvas.draw()
-    return np.asarray(drawing.figure.canvas.buffer_rgba())[..., :3].copy()
+    return full_render(drawing, state)
 
 
 def test_blitted_picture_equals_a_full_redraw():
@@ -270,10 +265,7 @@ def test_blitted_picture_equals_a_full_redraw():
              ("kind", "weighted"), ("dims", 2)]  # some revisit cached backgrounds
     for name, value in steps:
         app.controls[name].value = value
-        shown, full = pixels(app.png), full_render(app.state)
-        assert shown.shape == full.shape
-        differ = np.any(np.abs(shown.astype(int) - full.astype(int)) > 8, axis=-1)
-        assert differ.mean() < 1e-3, f"{name}={value}: {differ.sum()} pixels differ"
+        assert_same_picture(pixels(app.png), fresh_render(app.state), f"{name}={value}")
 
 
 def test_static_figure_is_the_widget_picture():
@@ -281,10 +273,7 @@ def test_static_figure_is_the_widget_picture():
         figure = pooling_figure(**kwargs)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=figure.dpi)
-        static, shown = pixels(buffer.getvalue()), pixels(pooling_demo(**kwargs).png)
-        assert static.shape == shown.shape
-        assert np.mean(np.any(np.abs(static.astype(int) - shown.astype(int)) > 8,
-                              axis=-1)) < 1e-3
+        assert_same_picture(pixels(pooling_demo(**kwargs).png), pixels(buffer.getvalue()))
 
 
 @pytest.mark.parametrize("kwargs", [dict(), dict(stride=2, ceil_mode=True),
@@ -298,14 +287,8 @@ def test_layout_is_readable(kwargs):
     figure = pooling_figure(**kwargs)
     assert figure.get_size_inches()[0] == 9.5 and figure.get_size_inches()[1] <= 7
     figure.canvas.draw()
-    renderer, box = figure.canvas.get_renderer(), figure.bbox
-    ax = figure.axes[0]
-    texts = [t for t in ax.texts if t.get_visible() and t.get_text()]
-    extents = [t.get_window_extent(renderer) for t in texts]
-    for text, extent in zip(texts, extents):
-        assert text.get_fontsize() >= 9
-        assert box.x0 <= extent.x0 and extent.x1 <= box.x1, text.get_text()
-        assert box.y0 <= extent.y0 and extent.y1 <= box.y1, text.get_text()
+    texts = drawn_texts(figure, axes_texts_only=True)
+    extents = assert_texts_readable(figure, texts)
     long = [k for k, t in enumerate(texts) if len(t.get_text()) > 4]
     for a, b in itertools.combinations(long, 2):
         assert not extents[a].overlaps(extents[b]), (texts[a].get_text(), texts[b].get_text())

@@ -6,22 +6,18 @@ matrices must compute what ``cb.conv2d`` and ``cb.local2d`` compute, and the not
 numbers are recounted with loops.
 """
 
-import io
 import itertools
 
 import numpy as np
 import pytest
-from PIL import Image
 
 import convbook as cb
-from convbook.widgets.sharing import (KINDS, SharingDrawing, sharing_counts, sharing_demo,
-                                      sharing_figure, sharing_state)
+from convbook.widgets.sharing import (KINDS, sharing_counts, sharing_demo, sharing_figure,
+                                      sharing_state)
+from widget_pictures import (assert_same_picture, assert_texts_readable, drawn_texts,
+                             figure_pixels, pixels)
 
 SETTINGS = list(itertools.product(KINDS, range(3, 7), range(1, 4), range(1, 4), range(1, 3)))
-
-
-def pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -227,11 +223,7 @@ def test_blitted_picture_equals_a_full_redraw():
         assert shown.shape[0] == round(content_height(app.state) * 90)
         fresh = sharing_figure(**{k: app.state[k] for k in
                                   ("kind", "size", "kernel", "filters", "stride")})
-        fresh.canvas.draw()
-        full = np.asarray(fresh.canvas.buffer_rgba())[..., :3]
-        assert full.shape == shown.shape
-        differ = np.any(np.abs(shown.astype(int) - full.astype(int)) > 8, axis=-1)
-        assert differ.mean() < 1e-3, f"{name}={value}: {differ.sum()} pixels differ"
+        assert_same_picture(shown, figure_pixels(fresh), f"{name}={value}")
         # Little of the picture is blank below its content.
         ink = np.flatnonzero((shown < 250).any(axis=(1, 2)))
         assert shown.shape[0] - ink.max() < 0.3 * 90
@@ -246,13 +238,9 @@ def test_blitted_picture_equals_a_full_redraw():
 def test_layout_is_readable(kwargs):
     figure = sharing_figure(**kwargs)
     figure.canvas.draw()
-    renderer, box = figure.canvas.get_renderer(), figure.bbox
-    texts = [t for t in figure.axes[0].texts if t.get_visible() and t.get_text()]
-    extents = [t.get_window_extent(renderer) for t in texts]
-    for text, extent in zip(texts, extents):
-        assert text.get_fontsize() >= 9
-        assert box.x0 <= extent.x0 and extent.x1 <= box.x1, text.get_text()
-        assert box.y0 <= extent.y0 and extent.y1 <= box.y1, text.get_text()
+    box = figure.bbox
+    texts = drawn_texts(figure, axes_texts_only=True)
+    extents = assert_texts_readable(figure, texts)
     for a, b in itertools.combinations(range(len(texts)), 2):
         assert not extents[a].overlaps(extents[b]), (texts[a].get_text(), texts[b].get_text())
     # The matrix stays inside the figure, below the header, left of the counts.

@@ -4,16 +4,15 @@ No Jupyter kernel is needed: setting ``app.controls[name].value`` fires the obse
 which recompute ``app.state`` and re-render ``app.png``.
 """
 
-import io
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
-from PIL import Image
 from scipy import signal as sp_signal
 
 import convbook as cb
 from convbook.widgets import _app
+from widget_pictures import assert_same_picture, figure_pixels, full_render, pixels
 from convbook.widgets.flip import (CELL, DEFAULT_IMAGE, DEFAULT_KERNEL, FlipDrawing, flip_demo,
                                    flip_figure, flip_state, products_text)
 from convbook.widgets.sliding import (DECAY_NOTE, DECAYS, SlidingDrawing, age_weights, sensor_readings,
@@ -21,18 +20,6 @@ from convbook.widgets.sliding import (DECAY_NOTE, DECAYS, SlidingDrawing, age_we
 
 OPERATIONS = ("convolution", "cross-correlation")
 MODES = ("valid", "same", "full")
-
-
-def pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-
-def full_render(drawing_cls, state):
-    """The picture drawn from scratch by a fresh drawing, with no blitting."""
-    drawing = drawing_cls(state)
-    drawing.update(state)
-    drawing.figure.canvas.draw()
-    return np.asarray(drawing.figure.canvas.buffer_rgba())[..., :3].copy()
 
 
 def naive_flip_output(image, kernel, operation, mode, row, col):
@@ -234,12 +221,7 @@ def test_flip_blitted_picture_equals_a_full_redraw():
         app.controls["operation"].value = "cross-correlation"
         app.controls["col"].value = 1
         app.controls["operation"].value = "convolution"
-        shown = pixels(app.png)
-        fresh = full_render(FlipDrawing, app.state)
-        assert shown.shape == fresh.shape
-        # Same pixels up to antialiasing at a few edges.
-        differ = np.any(np.abs(shown.astype(int) - fresh.astype(int)) > 8, axis=-1)
-        assert differ.mean() < 1e-3, f"{mode}: {differ.sum()} pixels differ"
+        assert_same_picture(pixels(app.png), full_render(FlipDrawing(app.state), app.state), mode)
 
 
 @pytest.mark.parametrize("image_shape, kernel_shape", [((3, 4), (2, 2)), ((5, 3), (2, 3)),
@@ -259,9 +241,7 @@ def test_flip_other_shapes_draw_right(image_shape, kernel_shape):
             check_flip_picture(app)
         check_flip_layout(app.drawing)
         # Even kernels shift 'same' windows by half a cell: the picture must still match.
-        differ = np.any(np.abs(pixels(app.png).astype(int)
-                               - full_render(FlipDrawing, app.state).astype(int)) > 8, axis=-1)
-        assert differ.mean() < 1e-3
+        assert_same_picture(pixels(app.png), full_render(FlipDrawing(app.state), app.state))
 
 
 def test_app_widget_holds_the_controls_and_the_image():
@@ -285,10 +265,7 @@ def test_app_widget_holds_the_controls_and_the_image():
 def test_flip_static_figure_is_the_widget_picture():
     fig = flip_figure(operation="cross-correlation", mode="same", position=(2, 3))
     app = flip_demo(operation="cross-correlation", mode="same", position=(2, 3))
-    fig.canvas.draw()
-    static = np.asarray(fig.canvas.buffer_rgba())[..., :3]
-    differ = np.any(np.abs(pixels(app.png).astype(int) - static.astype(int)) > 8, axis=-1)
-    assert differ.mean() < 1e-3
+    assert_same_picture(pixels(app.png), figure_pixels(fig))
 
 
 def test_flip_mode_change_keeps_the_window_and_follows_the_output_shape():
@@ -593,9 +570,8 @@ def test_sliding_blitted_picture_equals_a_full_redraw():
             app.controls["t"].value = t
         app.controls["t"].value = (t + 5) % 60
         app.controls["t"].value = t
-        shown, fresh = pixels(app.png), full_render(SlidingDrawing, app.state)
-        differ = np.any(np.abs(shown.astype(int) - fresh.astype(int)) > 8, axis=-1)
-        assert differ.mean() < 1e-3, f"t={t}: {differ.sum()} pixels differ"
+        assert_same_picture(pixels(app.png), full_render(SlidingDrawing(app.state), app.state),
+                            f"t={t}")
 
 
 def test_sliding_weights_are_a_causal_density():
@@ -788,12 +764,7 @@ def test_kit_blitted_picture_equals_a_full_redraw():
                                         ((0, 1, -1, -1, 0, 1), (1, 1), 2)]]
     for state in states:
         shown = drawing.render_rgba(state)[..., :3].copy()
-        fresh = KitDemo()
-        fresh.update(state)
-        fresh.figure.canvas.draw()
-        full = np.asarray(fresh.figure.canvas.buffer_rgba())[..., :3]
-        differ = np.any(np.abs(shown.astype(int) - full.astype(int)) > 8, axis=-1)
-        assert differ.mean() < 1e-3, f"{state}: {differ.sum()} pixels differ"
+        assert_same_picture(shown, full_render(KitDemo(), state), str(state))
 
 
 def test_number_grid_cells_numbers_window_and_shown():
