@@ -259,6 +259,22 @@ class _PoolingDrawing(Drawing):
     def _finish(self, extra=()):
         self.dynamic = [self.title, *self.counts, *extra, self.stamps.image, *self.moving]
 
+    def draw_dynamic(self, state):
+        """The changed detector values in blue, the changed pooled outputs in orange, and
+        every number (a 1-D row is a one-row grid)."""
+        g = self.grids
+        g["shifted"].set_facecolors(np.where(np.atleast_2d(state["detector_changed"]), BLUE,
+                                             "white"))
+        face = np.where(np.atleast_2d(state["changed"]), ORANGE_FILL, "white")
+        g["pooled"].set_facecolors(face)
+        g["pooled_shifted"].set_facecolors(face)
+        numbers = (self._numbers(g["shifted"], state["shifted"], self.format)
+                   + self._numbers(g["pooled"], state["pooled"], self.format)
+                   + self._numbers(g["pooled_shifted"], state["pooled_shifted"], self.format))
+        self.stamps.set(numbers, self.fontsize)
+        self._show_texts(state)
+        self.shift_label.set_text(f"shifted right by {state['shift']}")
+
     def _show_texts(self, state):
         self.title.set_text(state["title"].splitlines()[0])
         for text, line in zip(self.counts, state["summary"].splitlines()):
@@ -332,19 +348,6 @@ class Pooling1DDrawing(_PoolingDrawing):
                               text, **LABEL)
         self._finish([self.shift_label])
 
-    def draw_dynamic(self, state):
-        g = self.grids
-        g["shifted"].set_facecolors([[BLUE if c else "white" for c in state["detector_changed"]]])
-        face = [[ORANGE_FILL if c else "white" for c in state["changed"]]]
-        g["pooled"].set_facecolors(face)
-        g["pooled_shifted"].set_facecolors(face)
-        numbers = (self._numbers(g["shifted"], state["shifted"], self.format)
-                   + self._numbers(g["pooled"], state["pooled"], self.format)
-                   + self._numbers(g["pooled_shifted"], state["pooled_shifted"], self.format))
-        self.stamps.set(numbers, self.fontsize)
-        self._show_texts(state)
-        self.shift_label.set_text(f"shifted right by {state['shift']}")
-
 
 class Pooling2DDrawing(_PoolingDrawing):
     """The 2-D version: the map and its pooled map, the shifted map and its pooled map.
@@ -409,19 +412,6 @@ class Pooling2DDrawing(_PoolingDrawing):
                 edgecolor="#e8710a", lw=2.2, ls=style, zorder=2)))
         self.shift_label.set_x(sum(self.grids["shifted"].extent[::2]) / 2)
         self._finish([self.shift_label])
-
-    def draw_dynamic(self, state):
-        g = self.grids
-        g["shifted"].set_facecolors(np.where(state["detector_changed"], BLUE, "white"))
-        face = np.where(state["changed"], ORANGE_FILL, "white")
-        g["pooled"].set_facecolors(face)
-        g["pooled_shifted"].set_facecolors(face)
-        numbers = (self._numbers(g["shifted"], state["shifted"], self.format)
-                   + self._numbers(g["pooled"], state["pooled"], self.format)
-                   + self._numbers(g["pooled_shifted"], state["pooled_shifted"], self.format))
-        self.stamps.set(numbers, self.fontsize)
-        self._show_texts(state)
-        self.shift_label.set_text(f"shifted right by {state['shift']}")
 
 
 def _drawing_class(state):
