@@ -323,12 +323,12 @@ def _verdict(answer, expected, rtol, atol, hints=None, table=(), make_wrong=None
 
 
 def _function_case(func, reference, args, rtol, atol, shape_hints, table=()):
-    """(status, message, note) for one case of :func:`check_function`."""
+    """(status, message) for one case of :func:`check_function`."""
     # The reference and the learner each get their own copy of the arguments, and the
     # reference's answer is copied too: an in-place edit by the learner changes neither.
     want, failed = _run(reference, *_copied(args))
     if failed:
-        return "FAIL", _reference_failed(failed), ""
+        return "FAIL", _reference_failed(failed)
     want = _copied(want)
     hints = {}
     if shape_hints is not None:
@@ -343,12 +343,12 @@ def _function_case(func, reference, args, rtol, atol, shape_hints, table=()):
     if changed and status != "TODO":
         # A right answer does not excuse corrupting the caller's data: that is a failure.
         also = "" if status == "PASS" else f"; also: {message}"
-        return "FAIL", _in_place_text(changed) + also, ""
-    return status, message, ""
+        return "FAIL", _in_place_text(changed) + also
+    return status, message
 
 
 def _check_cases(func, name, cases, judge, passed=""):
-    """Run ``judge(args) -> (status, message, note)`` on each case; print one verdict line.
+    """Run ``judge(args) -> (status, message)`` on each case; print one verdict line.
 
     Stops at the first case that does not pass and names it. Never raises (except on
     ``KeyboardInterrupt``).
@@ -364,22 +364,21 @@ def _check_cases(func, name, cases, judge, passed=""):
         if not cases:
             print(f"FAIL  {label}: the exercise gave no cases to check")
             return False
-        approximate, notes = [], ""
+        approximate = []
         for number, args in enumerate(cases, start=1):
-            status, message, note = judge(args)
+            status, message = judge(args)
             if status != "PASS":
                 shapes = ", ".join(_argument_text(a) for a in args)
                 where = "" if status == "TODO" else f" on case {number} of {len(cases)} (arguments {shapes})"
-                print(f"{status}  {label}: {message}{where}{note}")
+                print(f"{status}  {label}: {message}{where}")
                 return False
-            notes = notes or note
             if message != "exact":
                 approximate.append(message)
         if approximate:
             worst = max(approximate, key=_largest)[len("approximately equal ("):-1]
-            print(f"PASS  {label}: approximately equal on all {len(cases)} cases ({worst}){passed}{notes}")
+            print(f"PASS  {label}: approximately equal on all {len(cases)} cases ({worst}){passed}")
         else:
-            print(f"PASS  {label}: exact on all {len(cases)} cases{passed}{notes}")
+            print(f"PASS  {label}: exact on all {len(cases)} cases{passed}")
         return True
     except KeyboardInterrupt:
         raise
@@ -619,7 +618,7 @@ def check_causal(func, reference, cases, *, name=None, rtol=1e-7, atol=1e-12, mi
     """
     table = _mistake_table(mistakes)
     return _check_cases(func, name, cases,
-                        lambda args: (*_causal_case(func, reference, args, rtol, atol, table), ""),
+                        lambda args: _causal_case(func, reference, args, rtol, atol, table),
                         passed="; no estimate looks into the future")
 
 
