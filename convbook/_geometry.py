@@ -5,7 +5,8 @@ Every module that slides a window (``signal``, ``matrices``, ``layers``, ``pooli
 
 - how long is the output? (:func:`output_length`, :func:`mode_output_length`);
 - how much padding does a SciPy mode add on each side? (:func:`mode_padding`, which holds
-  SciPy's off-centre rule for even kernels in ``'same'``);
+  SciPy's off-centre rule for even kernels in ``'same'``), and torch's ``padding='same'``?
+  (:func:`same_padding`);
 - does the window fit in the padded input at all? (:func:`check_window_fits`, whose error
   names the caller's own arguments).
 
@@ -13,7 +14,8 @@ Plain ints in, plain ints out: callers validate their arguments first.
 """
 
 __all__ = ["MODES", "BOUNDARIES", "BOUNDARY_ALIASES", "BOUNDARY_NAMES", "canonical_boundary",
-           "mode_padding", "mode_output_length", "output_length", "check_window_fits"]
+           "mode_padding", "same_padding", "mode_output_length", "output_length",
+           "check_window_fits"]
 
 #: SciPy's modes for single-channel correlation and convolution.
 MODES = ("valid", "same", "full")
@@ -51,6 +53,16 @@ def mode_padding(k, mode, *, flipped=False, one_d=False):
         return k - 1, k - 1
     start = (k - 1) // 2 if flipped or one_d else k // 2
     return k - 1 - start, start
+
+
+def same_padding(span):
+    """``(before, after)`` zeros of torch's ``padding='same'`` (stride 1): ``span - 1`` in
+    all, half before and the rest after, so an even span gets one more after.
+
+    >>> same_padding(3), same_padding(4), same_padding(1)
+    ((1, 1), (1, 2), (0, 0))
+    """
+    return (span - 1) // 2, span - 1 - (span - 1) // 2
 
 
 def mode_output_length(n, k, mode):

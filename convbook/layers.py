@@ -13,7 +13,7 @@ Output size along each axis (H shown; W is the same with the second entry of eac
 
 import numpy as np
 
-from ._geometry import output_length
+from ._geometry import output_length, same_padding
 from ._kernels import layers as _k
 from ._validate import (as_float_array, as_int_pair, check_allocation, check_choice,
                         to_common_float)
@@ -40,8 +40,9 @@ def _hyper(stride, padding, dilation, kernel_hw):
                 f"strided layer cannot keep the input size: pass the padding as numbers, "
                 f"e.g. padding={tuple(d * (k - 1) // 2 for d, k in zip(dilation, kernel_hw))}"
             )
-        (th, tw) = (d * (k - 1) for d, k in zip(dilation, kernel_hw))
-        return stride, (th // 2, th - th // 2, tw // 2, tw - tw // 2), dilation
+        (top, bottom), (left, right) = (same_padding(d * (k - 1) + 1)
+                                        for d, k in zip(dilation, kernel_hw))
+        return stride, (top, bottom, left, right), dilation
     ph, pw = as_int_pair(padding, "padding", minimum=0)
     return stride, (ph, ph, pw, pw), dilation
 

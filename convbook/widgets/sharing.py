@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import layers as _layers
 from .. import matrices as _matrices
+from .._geometry import output_length, same_padding
 from .._validate import as_int, as_int_pair, as_positive_int, check_choice
 from ._app import App, Drawing, encode_png, inch_axes, new_figure
 from .grid import NumberStamps, text_width
@@ -56,7 +57,7 @@ def _pads(n, k, s, padding, axis):
         if s != 1:
             raise ValueError(f"`padding`='same' needs stride 1 (as in cb.conv2d and torch), got "
                              f"stride {s}; use padding='valid' or an int")
-        return (k - 1) // 2, k - 1 - (k - 1) // 2  # torch: the extra zero goes after
+        return same_padding(k)  # torch's: the extra zero goes after
     return padding[axis], padding[axis]
 
 
@@ -116,11 +117,8 @@ def sharing_counts(kind, image=(1000, 1000), kernel=(10, 10), filters=1, stride=
     out, in_bounds, pads = [], [], []
     for axis, (n, k, s) in enumerate(zip((h, w), (kh, kw), strides)):
         before, after = _pads(n, k, s, pad, axis)
-        if n + before + after < k:
-            raise ValueError(f"`kernel` {(kh, kw)} is larger than the padded `image` "
-                             f"{(h, w)} along {('height', 'width')[axis]}; use a smaller "
-                             f"kernel or more padding")
-        o = (n + before + after - k) // s + 1
+        o = output_length(n + before + after, k, s, names=(
+            "kernel", "image", ("height", "width")[axis], "use a smaller kernel or more padding"))
         start = np.arange(o, dtype=np.int64) * s - before
         in_bounds.append(int((np.clip(start + k, 0, n) - np.clip(start, 0, n)).sum()))
         out.append(o)
