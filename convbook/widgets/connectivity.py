@@ -27,6 +27,7 @@ import itertools
 import numpy as np
 
 from .. import arithmetic as _arithmetic
+from .._geometry import output_length
 from .._validate import as_int, check_flag
 from ._app import App, Drawing, new_figure, inch_axes
 from .network import LayeredNetwork
@@ -58,7 +59,7 @@ def _layers(n, width, depth, stride, pool, dense):
     rows, mats, length = [dict(name="x", kind="input", size=n)], [], n
     pad = width // 2
     for d in range(depth):
-        out = (length + 2 * pad - width) // stride + 1
+        out = output_length(length, width, stride, pad)
         i, j = np.arange(length)[:, None], np.arange(out)[None, :]
         start = j * stride - pad  # the first input unit under output j's kernel
         mats.append(np.ones((length, out), bool) if dense
@@ -72,7 +73,7 @@ def _layers(n, width, depth, stride, pool, dense):
                     f"`depth` {depth} is too deep for n={n}, stride {stride} and pool {pool}: "
                     f"after {d + 1} layer(s) only {length} unit(s) are left, fewer than the "
                     f"pooling width; use a smaller depth, stride or pool, or a larger n")
-            out = -(-(length - pool) // pool) + 1  # ceil mode: a last, shorter window
+            out = output_length(length, pool, pool, ceil_mode=True)  # a last, shorter window
             i, j = np.arange(length)[:, None], np.arange(out)[None, :]
             mats.append(i // pool == j)
             rows.append(dict(name=POOL_NAMES[d], kind="pool", size=out, k=pool, s=pool, pad=0,
@@ -111,7 +112,7 @@ def depth_note(n, width, stride, pool):
         return ""
     rows, _ = _layers(n, width, deepest, stride, pool, False)
     length, pad = rows[-1]["size"], width // 2
-    left = (length + 2 * pad - width) // stride + 1  # block deepest + 1's conv
+    left = output_length(length, width, stride, pad)  # block deepest + 1's conv
     return (f"depth limited to {deepest}: with {n} inputs, block {deepest + 1}'s conv would "
             f"leave {left} unit{'s' if left != 1 else ''}, fewer than its pool's width {pool}; "
             f"more inputs (n) make room")

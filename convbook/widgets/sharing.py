@@ -157,7 +157,7 @@ def _conv_values(size, k, filters, stride):
 def _local_values(size, k, filters, stride):
     """W of the locally connected layer, read off :func:`convbook.local2d` with one unit
     impulse per pixel; every weight a distinct value, numbered along W's rows."""
-    o = (size - k) // stride + 1
+    o = output_length(size, k, stride)
     ids = np.arange(filters * o * o * k * k, dtype=float).reshape(filters, o, o, 1, k, k) + 1
     w = ids.transpose(1, 2, 0, 3, 4, 5)  # (OH, OW, F, C, kH, kW)
     impulses = np.eye(size * size).reshape(size * size, 1, size, size)
@@ -213,7 +213,7 @@ def sharing_state(kind="conv", size=4, kernel=2, filters=1, stride=1):
     k = _in_range(kernel, "kernel", KERNELS)
     filters = _in_range(filters, "filters", FILTERS)
     stride = _in_range(stride, "stride", STRIDES)
-    o = (size - k) // stride + 1
+    o = output_length(size, k, stride)
     rows, cols = filters * o * o, size * size
     if kind == "conv":
         values = _conv_values(size, k, filters, stride)
