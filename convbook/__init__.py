@@ -28,7 +28,7 @@ __version__ = "0.1.0"
 # The notebook-side modules pull in matplotlib and ipywidgets; load them on first use so
 # `import convbook` stays cheap for library users. Only modules that exist belong here:
 # a missing one would make `hasattr(convbook, name)` raise ModuleNotFoundError.
-_LAZY_MODULES = ("widgets", "check", "data")
+_LAZY_MODULES = ("widgets", "check", "data", "nn")
 
 
 def __getattr__(name):

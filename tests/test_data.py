@@ -33,3 +33,20 @@ def test_photo_is_deterministic():
 def test_photo_bad_shape(shape, error, match):
     with pytest.raises(error, match=match):
         cb.data.photo(shape)
+
+
+def test_digits_are_sklearns_images_scaled_to_one():
+    from sklearn.datasets import load_digits
+
+    images, labels = cb.data.digits()
+    bunch = load_digits()
+    assert images.shape == (1797, 1, 8, 8) and images.dtype == np.float32
+    assert labels.dtype == np.int64 and set(labels.tolist()) == set(range(10))
+    np.testing.assert_allclose(images[:, 0] * 16, bunch.images, atol=1e-5)
+    np.testing.assert_array_equal(labels, bunch.target)
+    assert cb.data.digits(np.float64)[0].dtype == np.float64
+
+
+def test_digits_bad_dtype():
+    with pytest.raises(TypeError, match="`dtype`"):
+        cb.data.digits(np.int32)
