@@ -67,6 +67,10 @@ class Module:
     _param_names = ()
     dtype = None  # parameter-free layers compute in their input's dtype
 
+    def __init__(self):
+        self.grads = {}  # parameter-free layers keep it empty
+        self._x = None  # the last forward's input: None until the first forward
+
     def __call__(self, x):
         return self.forward(x)
 
@@ -182,7 +186,7 @@ class Conv2d(Module):
                         "bias": (self.out_channels,)}
         self._fan_in_init(self.in_channels * self.kernel_size[0] * self.kernel_size[1],
                           default_rng(rng))
-        self.grads, self._x = {}, None
+        super().__init__()
 
     def __repr__(self):
         return (f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size="
@@ -242,7 +246,7 @@ class Linear(Module):
         self._shapes = {"weight": (self.out_features, self.in_features),
                         "bias": (self.out_features,)}
         self._fan_in_init(self.in_features, default_rng(rng))
-        self.grads, self._x = {}, None
+        super().__init__()
 
     def __repr__(self):
         return f"Linear({self.in_features}, {self.out_features})"
@@ -297,7 +301,7 @@ class _Pool2d(Module):
         # let pooling check the arguments together now (padding <= size // 2), not mid-model
         _pool.pool2d(np.zeros(self.kernel_size), self.kernel_size, self.stride, kind=self.kind,
                      padding=self.padding, ceil_mode=self.ceil_mode)
-        self._x = None
+        super().__init__()
 
     def __repr__(self):
         return (f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride}, "
@@ -371,7 +375,7 @@ class AdaptiveAvgPool2d(Module):
 
     def __init__(self, output_size):
         self.output_size = as_int_pair(output_size, "output_size")
-        self._x = None
+        super().__init__()
 
     def __repr__(self):
         return f"AdaptiveAvgPool2d({self.output_size})"
@@ -415,7 +419,7 @@ class PartialGlobalAvgPool2d(Module):
 
     def __init__(self, pooled_channels):
         self.pooled_channels = as_positive_int(pooled_channels, "pooled_channels")
-        self._x = None
+        super().__init__()
 
     def __repr__(self):
         return f"PartialGlobalAvgPool2d({self.pooled_channels})"
@@ -479,7 +483,7 @@ class Sequential(Module):
                 raise TypeError(f"`layers[{i}]` is a {type(layer).__name__}, not a layer; "
                                 f"pass layers such as Linear(4, 2) or ReLU()")
         self.layers = list(layers)
-        self._x = None
+        super().__init__()
 
     def __repr__(self):
         inner = "".join(f"\n  ({i}) {layer!r}" for i, layer in enumerate(self.layers))

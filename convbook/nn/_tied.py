@@ -26,8 +26,11 @@ def _conv_entries(out_channels, in_channels, kernel_size, input_size, stride, pa
     """
     (kh, kw), (sh, sw), (dh, dw) = kernel_size, stride, dilation
     (h, w), (top, bottom, left, right) = input_size, pads
-    oh = output_length(h + top + bottom, dh * (kh - 1) + 1, sh)
-    ow = output_length(w + left + right, dw * (kw - 1) + 1, sw)
+    fix = "use a smaller kernel_size or dilation, a larger input_size, or more padding"
+    oh = output_length(h + top + bottom, dh * (kh - 1) + 1, sh,
+                       names=("kernel_size", "input_size", "height", fix))
+    ow = output_length(w + left + right, dw * (kw - 1) + 1, sw,
+                       names=("kernel_size", "input_size", "width", fix))
     f, r, s, c, i, j = np.ix_(*(np.arange(n) for n in (out_channels, oh, ow, in_channels,
                                                         kh, kw)))
     hh, ww = r * sh - top + i * dh, s * sw - left + j * dw  # the input cell each tap reads
@@ -93,9 +96,6 @@ def conv_ties(in_channels, out_channels, kernel_size, input_size, stride=1, padd
 def _ties(in_channels, out_channels, kernel_size, input_size, stride, pads, dilation, tied):
     """conv_ties on checked arguments; also the weight and bias entry of the Conv2d that
     each parameter id copies."""
-    # the checks conv2d makes (the kernel fits the padded input), worded by conv2d
-    _conv._output_size((1, in_channels) + input_size, kernel_size, stride, pads, dilation,
-                       8, out_channels)
     shape, row, col, tap, per_map = _conv_entries(out_channels, in_channels, kernel_size,
                                                   input_size, stride, pads, dilation)
     ties = np.full(shape, -1, np.int64)
@@ -104,6 +104,9 @@ def _ties(in_channels, out_channels, kernel_size, input_size, stride, pads, dila
         ties[row, col] = tap
         return ties, filters, np.arange(out_channels * in_channels * kernel_size[0]
                                         * kernel_size[1]), np.arange(out_channels)
+    if not len(tap):
+        raise ValueError(f"`padding`: with input_size {input_size}, every kernel tap reads "
+                         f"padding, so tied=False would leave no weight; use less padding")
     ties[row, col] = np.arange(len(tap))
     return ties, np.arange(shape[0]), tap, filters
 
@@ -162,6 +165,9 @@ class TiedLinear(Module):
         self._has_bias = self.bias_ties is not None
         self.dtype = _float_dtype(dtype)
         n = int(self.ties.max()) + 1
+        if num_weights is None and n == 0:
+            raise ValueError("`ties` masks every entry (all -1), which leaves no weight; "
+                             "give some entries an id from 0, or pass num_weights")
         if num_weights is not None and as_positive_int(num_weights, "num_weights") < n:
             raise ValueError(f"`num_weights` is {num_weights} but `ties` uses ids up to "
                              f"{n - 1}; pass at least {n}, or None")
@@ -169,7 +175,7 @@ class TiedLinear(Module):
                         "bias": (int(self.bias_ties.max()) + 1,) if self._has_bias else None}
         fan_in = max(int((self.ties >= 0).sum(axis=1).max()), 1)
         self._fan_in_init(fan_in, default_rng(rng))
-        self.grads, self._x = {}, None
+        super().__init__()
 
     @classmethod
     def from_conv2d(cls, conv, input_size, *, tied=True):
@@ -234,8 +240,7 @@ def _ids(value, name, ndim, lowest):
     if ids.dtype.kind not in "iu" or ids.ndim != ndim or ids.size == 0:
         raise TypeError(f"`{name}` must be a non-empty {ndim}-D integer array, got dtype "
                         f"{ids.dtype} and shape {ids.shape}; build it with conv_ties(...)")
-    if ids.min() < lowest or ids.max() < 0:
+    if ids.min() < lowest:
         raise ValueError(f"`{name}` holds ids from {ids.min()} to {ids.max()}; ids count "
-                         f"from 0" + (" and -1 marks a fixed zero" if lowest < 0 else "")
-                         + ", and at least one id must be used")
+                         f"from 0" + (", and -1 marks a fixed zero" if lowest < 0 else ""))
     return np.ascontiguousarray(ids, dtype=np.int64)
