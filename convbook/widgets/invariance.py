@@ -297,7 +297,7 @@ class InvarianceDrawing(Drawing):
         # The pooled unit: max over the three channels.
         y_pool = _TOP + _ROW + 0.05
         figure.text(5.28 / _WIDTH, 1 - (y_pool - 0.05) / _HEIGHT,
-                    "pooled unit\nmax over the 3\nchannels (maxout)", fontsize=9, va="bottom")
+                    "pooled unit:\nmax over the\n3 channels\n(maxout)", fontsize=9, va="bottom")
         pool_ax = self._bar_axes(axes(5.28, y_pool + 0.32, 0.85, 0.3))
         (self.pool_bar,) = pool_ax.barh([0], [0.0], height=0.8, color="black", zorder=3)
         self.pool_text = figure.text(5.28 / _WIDTH, 1 - (y_pool + 0.75) / _HEIGHT, "",
@@ -311,7 +311,7 @@ class InvarianceDrawing(Drawing):
             self.arrows.append(figure.add_artist(line))
 
         # The tuning curves (static) and the current angle (dynamic).
-        self.ax_curve = ax = axes(6.7, _TOP + 0.3, 2.65, 2.1)
+        self.ax_curve = ax = axes(6.85, _TOP + 0.3, 2.55, 2.1)
         ax.set_xlim(-90, 90)
         ax.set_ylim(-0.1, 1.05)
         ax.set_xticks([-90, -45, 0, 45, 90])

@@ -446,7 +446,7 @@ class PoolingApp(App):
         controls = {
             "kind": ipywidgets.ToggleButtons(options=list(KINDS), value=kind,
                                              description="kind",
-                                             style={"button_width": "72px", **style}),
+                                             style={"button_width": "86px", **style}),
             "dims": ipywidgets.ToggleButtons(options=[("1-D row", 1), ("2-D map", 2)],
                                              value=dims, description="input",
                                              style={"button_width": "80px", **style}),
