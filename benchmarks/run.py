@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import numba  # noqa: E402
 import scipy  # noqa: E402
 
-SUITES = ["signal", "layers", "pooling", "widgets"]
+SUITES = ["signal", "layers", "pooling", "widgets", "nn"]
 
 
 def import_seconds(repeats=5):

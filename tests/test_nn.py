@@ -82,6 +82,12 @@ def test_gradients_match_finite_differences(name):
     for _, pname in layer.parameters():
         np.testing.assert_allclose(grads[pname], numerical_gradient(loss, getattr(layer, pname)),
                                    rtol=1e-6, atol=1e-8, err_msg=pname)
+    # the parameters' gradients alone (a first layer's backward) are the same
+    layer(x)
+    assert layer.backward(weights, input_grad=False) is None
+    assert set(layer.grads) == set(grads)
+    for pname in grads:
+        np.testing.assert_allclose(layer.grads[pname], grads[pname], rtol=1e-12, atol=1e-14)
 
 
 def small_cnn(rng, dtype=F64):
@@ -107,6 +113,11 @@ def test_sequential_chain_gradients_of_the_loss():
     for layer, name in model.parameters():
         np.testing.assert_allclose(layer.grads[name], numerical_gradient(f, getattr(layer, name)),
                                    rtol=1e-5, atol=1e-9, err_msg=f"{layer!r}.{name}")
+    full = [layer.grads[name] for layer, name in model.parameters()]
+    model(x)
+    assert model.backward(dlogits, input_grad=False) is None
+    for (layer, name), g in zip(model.parameters(), full):
+        np.testing.assert_allclose(layer.grads[name], g, rtol=1e-12, atol=1e-15)
 
 
 def test_backward_overwrites_grads():
@@ -270,6 +281,11 @@ def test_tied_linear_from_conv2d_equals_conv2d(c, f, kh, kw, h, w, stride, paddi
     np.testing.assert_allclose(dense.grads["weight"], conv.grads["weight"].ravel(), atol=1e-12)
     if bias:
         np.testing.assert_allclose(dense.grads["bias"], conv.grads["bias"], atol=1e-12)
+    # conv's weight gradient alone (input_grad=False) is computed another way: the same
+    full = dict(conv.grads)
+    assert conv.backward(dy, input_grad=False) is None
+    for name in full:
+        np.testing.assert_allclose(conv.grads[name], full[name], atol=1e-12)
     # the untied version (a locally connected layer) starts from the same function
     if (dense.ties >= 0).any():  # untied, a layer needs at least one weight
         local = nn.TiedLinear.from_conv2d(conv, (h, w), tied=False)
@@ -366,6 +382,8 @@ BAD = [
      "Flatten"),
     ("backward first", lambda: _conv().backward(np.ones((1, 3, 3, 3), np.float32)), ValueError,
      "`dy`.*before any forward"),
+    ("input_grad flag", lambda: _ran(_conv(), (1, 2, 5, 5)).backward(
+        np.ones((1, 3, 3, 3), np.float32), input_grad="no"), TypeError, "`input_grad`"),
     ("relu backward first", lambda: nn.ReLU().backward(np.ones(3)), ValueError,
      "before any forward"),
     ("sequential backward first", lambda: nn.Sequential(nn.ReLU()).backward(np.ones(3)),

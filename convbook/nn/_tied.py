@@ -222,17 +222,16 @@ class TiedLinear(Module):
             y += self.bias[self.bias_ties]
         return self._remember(x, y)
 
-    def backward(self, dy):
+    def _backward(self, dy, input_grad):
         """dL/dy (N, out_features) -> dL/dx (N, in_features); fills ``grads`` with the
         sums over tied copies."""
-        dy = self._check_dy(dy)
         dw = (dy.T @ self._x).ravel()[self._flat]
         n = len(self.weight)
         self.grads = {"weight": np.bincount(self._ids, dw, n).astype(self.dtype)}
         if self.bias is not None:
             db = np.bincount(self.bias_ties, dy.sum(axis=0), len(self.bias))
             self.grads["bias"] = db.astype(self.dtype)
-        return dy @ self._w
+        return dy @ self._w if input_grad else None
 
 
 def _ids(value, name, ndim, lowest):

@@ -201,7 +201,7 @@ def fit(model, optimizer, x, y, *, epochs=1, batch_size=32, rng=None, verbose=Fa
             batch = order[start:start + batch_size]
             logits = model(x[batch])
             loss, dlogits = cross_entropy(logits, y[batch])
-            model.backward(dlogits)
+            model.backward(dlogits, input_grad=False)
             optimizer.step()
             total_loss += loss * len(batch)
             correct += int((logits.argmax(axis=1) == y[batch]).sum())
