@@ -2,11 +2,12 @@
 
 Book section 9.3 ("Pooling"), Figure 9.9. A max over the *positions* of one detector
 (spatial pooling) gives invariance to small shifts for free; invariance to other
-transforms has to be learned. Here three detector units are each tuned to a handwritten
-'5' at one angle (by default -45, 0 and 45 degrees), and a pooling unit takes the max over
-those three channels, as a maxout unit does (:func:`convbook.channel_pool`). Each detector
-answers strongly only near its own angle; the max answers strongly to the '5' at any angle
-from the first to the last, which is the learned invariance.
+transforms has to be learned. Here three detector units are each tuned to a '5' (a slanted
+font's, standing in for the book's handwritten one) at one angle (by default -45, 0 and 45
+degrees), and a pooling unit takes the max over those three channels, as a maxout unit
+does (:func:`convbook.channel_pool`). Each detector answers strongly only near its own
+angle; the max answers strongly to the '5' at any angle from the first to the last, which
+is the learned invariance.
 
 What is computed, exactly:
 
@@ -46,6 +47,8 @@ ANGLE_RANGE = (-90, 90, 5)
 TUNED = (-45, 0, 45)
 #: The font the digit is drawn from: shipped with matplotlib (mpl-data/fonts).
 FONT = "DejaVuSans-BoldOblique.ttf"
+#: Templates: blue negative, white zero, orange positive (Okabe-Ito, as in the chapters).
+_TEMPLATE_COLOURS = ("#0072B2", "white", "#E69F00")
 #: Okabe-Ito colours of the three detectors; the pooled unit is black.
 COLORS = ("#0072B2", "#009E73", "#D55E00")
 _OVERSAMPLE = 4  # the digit is drawn 4x larger, then averaged over 4x4 blocks (anti-aliasing)
@@ -269,6 +272,8 @@ class InvarianceDrawing(Drawing):
                                        interpolation="nearest")
 
         # The detectors: template, then a bar of its response.
+        template_cmap = mpl.colors.LinearSegmentedColormap.from_list("templates",
+                                                                     _TEMPLATE_COLOURS)
         self.ax_templates, self.template_images, self.template_labels = [], [], []
         self.bars, self.bar_texts = [], []
         for k in range(3):
@@ -280,7 +285,7 @@ class InvarianceDrawing(Drawing):
                 spine.set_edgecolor(COLORS[k])
                 spine.set_linewidth(2)
             limit = float(np.abs(state["templates"]).max())
-            self.template_images.append(ax.imshow(state["templates"][k], cmap="RdBu_r",
+            self.template_images.append(ax.imshow(state["templates"][k], cmap=template_cmap,
                                                   vmin=-limit, vmax=limit,
                                                   interpolation="nearest"))
             self.ax_templates.append(ax)
@@ -292,7 +297,7 @@ class InvarianceDrawing(Drawing):
             self.bar_texts.append(figure.text(4.47 / _WIDTH, 1 - (y + 0.47) / _HEIGHT, "",
                                               fontsize=10, va="center"))
         figure.text(2.45 / _WIDTH, 1 - (_TOP + 3 * _ROW + 0.02) / _HEIGHT,
-                    "templates: blue < 0 < red", fontsize=9, va="top")
+                    "templates: blue < 0 < orange", fontsize=9, va="top")
 
         # The pooled unit: max over the three channels.
         y_pool = _TOP + _ROW + 0.05

@@ -168,7 +168,7 @@ def pooling_state(kind="max", width=3, stride=1, padding=0, ceil_mode=False, shi
              f"below: the same detector {what} shifted right by {shift}; new values enter "
              f"at the left")
     summary = (f"detector values changed: {_percent(int(detector_changed.sum()), detector.size)}"
-               f"\npooled outputs unchanged: {_percent(n_compared - n_changed, n_compared)}")
+               f"\npooled outputs changed:  {_percent(n_changed, n_compared)}")
     return {"kind": kind, "width": width, "stride": stride, "padding": padding,
             "ceil_mode": ceil_mode, "shift": shift, "dims": dims, "detector": detector,
             "shifted": shifted, "pooled": pooled, "pooled_shifted": pooled_shifted,
