@@ -5,14 +5,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.convbook-installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install lab test bench notebooks clean
+.PHONY: install lab test bench notebooks book slides clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "convbook needs Python 3.11+; try: make PYTHON=python3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --editable '.[test,lab]' 2> $(VENV)/pip.log || (cat $(VENV)/pip.log; exit 1)
+	$(PY) -m pip install --quiet --editable '.[test,lab,book]' 2> $(VENV)/pip.log || (cat $(VENV)/pip.log; exit 1)
 	$(PY) -c "import convbook"
 	@touch $(STAMP)
 
@@ -32,6 +32,14 @@ bench: $(STAMP)
 notebooks: $(STAMP)
 	$(VENV)/bin/jupytext --sync chapters/09.*.md
 	$(PY) tools/execute_notebooks.py chapters/09.*.ipynb
+
+# A static HTML book and reveal.js decks from the stored notebooks (nothing re-executed,
+# nothing downloaded): build/book/index.html and build/slides/index.html.
+book: $(STAMP)
+	$(PY) tools/book.py book
+
+slides: $(STAMP)
+	$(PY) tools/book.py slides
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -13,10 +13,10 @@ second run changes nothing.
 What it reads from each chapter `chapters/09.N-<name>.ipynb` (the pair's .md says the same):
 
 - the title, the first markdown line `# 9.N <Title>` (the book section's number and name);
-- the *Learning goals* cell, a markdown cell starting `## Learning goals`;
+- the *Learning goals*: the bullets under the heading `## Learning goals`;
 - the widgets: `cb.widgets.<name>_demo(` in a code cell tagged `nbval-ignore-output` (the
   cell that displays it), with the heading of the section it sits in;
-- the term list, the two-column table (中文 | English) in the cell `## Terms / 术语 ...`.
+- the term list: the two-column table (中文 | English) under the heading `## Terms / 术语 ...`.
 
 The navigation line goes right under the title, in the title cell, after a marker comment
 that says where it comes from. The tool edits that cell in both files of the pair (the
@@ -91,10 +91,12 @@ def read_chapter(notebook_path):
                 chapter = Chapter(notebook_path.stem, match[1], match[2].strip())
             for heading in re.findall(r"^#{2,3} (.+)$", text, re.M):
                 section = heading.strip()
-            if chapter and text.startswith("## Learning goals"):
-                chapter.goals = text.split("\n", 1)[1].strip() if "\n" in text else ""
-            if chapter and text.startswith("## Terms / 术语"):
-                chapter.terms = _terms(text)
+            goals = re.search(r"^## Learning goals[^\n]*\n(.*?)(?=^#|\Z)", text, re.M | re.S)
+            if chapter and goals:
+                chapter.goals = goals[1].strip()
+            terms = re.search(r"^## Terms / 术语[^\n]*\n(.*?)(?=^#|\Z)", text, re.M | re.S)
+            if chapter and terms:
+                chapter.terms = _terms(terms[1])
         elif chapter and "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
             for name in WIDGET.findall(text):
                 if name not in [w for w, _ in chapter.widgets]:
@@ -146,8 +148,10 @@ def chapter_files(chapter, line, directory=CHAPTERS):
     md_path = notebook_path.with_suffix(".md")
     if md_path.exists():
         md = md_path.read_text(encoding="utf-8")
-        front = re.match(r"\A---\n.*?\n---\n\n?", md, re.S)
-        start = front.end() if front else 0
+        front = re.match(r"\A---\n.*?\n---\n", md, re.S)
+        # the title line: the first '# ' line after the front matter (a `+++ {...}` line of
+        # cell metadata may stand before it)
+        start = re.compile(r"^# ", re.M).search(md, front.end() if front else 0).start()
         files[md_path] = md[:start] + with_nav(md[start:], line)
     return files
 
