@@ -95,6 +95,7 @@ def shoot_slides(build, shots):
             overflow, scale = [], page.evaluate("() => Reveal.getScale()")
             for k in range(total):
                 page.evaluate("() => Reveal.slide(...Object.values(Reveal.getIndices(Reveal.getSlides()[%d])))" % k)
+                _wait_for_mathjax(page)
                 page.wait_for_timeout(60)
                 state = page.evaluate("""() => {
                     const s = Reveal.getCurrentSlide();

@@ -15,7 +15,7 @@ editing a chapter re-cuts it):
    plot settings), and folded cells (`jupyter.source_hidden`, the checkers' known mistakes,
    which would give the exercises away), are skipped.
 3. Any other cell continues the current slide while the slide's estimated height stays
-   within 1280x720 (about 660 px of content at the deck's font sizes); the cell that would
+   within 1280x720 (about 640 px of content at the deck's font sizes); the cell that would
    overflow it starts a subslide. Heights are estimated from the text (lines, wrapped at the
    slide's width), tables, display formulas and the stored figures' pixel sizes.
 4. In the deck a code input longer than about 11 lines scrolls inside a 220 px box, a
@@ -43,7 +43,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 FIX = "python tools/slides.py"
 
-BUDGET = 660            # px of content per 1280x720 slide (the rest: padding, controls)
+BUDGET = 640            # px of content per 1280x720 slide (the rest: padding, controls)
 # The deck's CSS (tools/book_templates/convbook_slides) caps these, scrolling inside the box:
 CODE_BOX, OUTPUT_BOX = 220, 180    # px: a code input, a printed output
 CHARS_PER_LINE = {"prose": 118, "code": 130}

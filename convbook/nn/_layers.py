@@ -85,7 +85,7 @@ class Module:
             self.dtype = dtype
             for name in self._param_names:
                 setattr(self, name, getattr(self, name))  # the setter casts
-            self.grads = {}
+            self.grads, self._x = {}, None
         return self
 
     def backward(self, dy, *, input_grad=True):
@@ -120,8 +120,8 @@ class Module:
 
     def _check_x(self, x, ndim, hint):
         """``x`` as an ndarray of ``ndim`` dimensions, in the parameters' dtype if any."""
-        if not isinstance(x, np.ndarray) or x.dtype not in _FLOATS:
-            x = as_float_array(x, "x")
+        if type(x) is not np.ndarray or x.dtype not in _FLOATS or not x.size:
+            x = as_float_array(x, "x")  # refuses masked, empty, complex... with clear words
         if x.ndim != ndim:
             raise ValueError(f"`x` must be {ndim}-D {hint} for {self!r}, got shape {x.shape}")
         if self.dtype is not None and x.dtype != self.dtype:
