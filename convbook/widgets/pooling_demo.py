@@ -29,6 +29,8 @@ KIND_WORDS = {"max": "Max", "avg": "Average", "l2": "L2-norm",
               "weighted": "Centre-weighted average"}
 WIDTHS, STRIDES, SHIFTS = (1, 5), (1, 3), (0, 3)
 TOL = 1e-9
+#: The words of the two counts, in the state's summary and in the picture.
+SUMMARY_WORDS = ("detector values changed:", "pooled outputs changed:")
 
 #: The default detector row: no two neighbours equal (so a shift by one changes every
 #: value), a few peaks as after a ReLU. Max pooling of width 3, stride 1 keeps 6 of its
@@ -167,8 +169,8 @@ def pooling_state(kind="max", width=3, stride=1, padding=0, ceil_mode=False, shi
              f"{', ceil mode' if ceil_mode else ''}{figure}\n"
              f"below: the same detector {what} shifted right by {shift}; new values enter "
              f"at the left")
-    summary = (f"detector values changed: {_percent(int(detector_changed.sum()), detector.size)}"
-               f"\npooled outputs changed:  {_percent(n_changed, n_compared)}")
+    summary = (f"{SUMMARY_WORDS[0]} {_percent(int(detector_changed.sum()), detector.size)}\n"
+               f"{SUMMARY_WORDS[1]} {_percent(n_changed, n_compared)}")
     return {"kind": kind, "width": width, "stride": stride, "padding": padding,
             "ceil_mode": ceil_mode, "shift": shift, "dims": dims, "detector": detector,
             "shifted": shifted, "pooled": pooled, "pooled_shifted": pooled_shifted,
@@ -223,7 +225,7 @@ class _PoolingDrawing(Drawing):
         self.title = self.ax.text(0.12, 0.1, "", ha="left", va="top", fontsize=11)
         self.ax.text(0.12, 0.36, f"below: the same detector {self.what} shifted right; new "
                      f"values enter at the left", ha="left", va="top", fontsize=11)
-        self.counts = []
+        self.counts, self.words = [], []
         self.stamps = NumberStamps(self.ax, zorder=3)
         self.static_stamps = NumberStamps(self.ax, zorder=3)
         self.built, self.moving = [], []
@@ -251,8 +253,8 @@ class _PoolingDrawing(Drawing):
 
     def _summary(self, x, ys, dx, dy):
         """The two counts: static words at ``(x, y)``, numbers at ``(x + dx, y + dy)``."""
-        for y, words in zip(ys, ("detector values changed:", "pooled outputs unchanged:")):
-            self.ax.text(x, y, words, ha="left", va="center", fontsize=10.5)
+        for y, words in zip(ys, SUMMARY_WORDS):
+            self.words.append(self.ax.text(x, y, words, ha="left", va="center", fontsize=10.5))
             self.counts.append(self.ax.text(x + dx, y + dy, "", ha="left", va="center",
                                             fontsize=10.5))
 
