@@ -232,7 +232,7 @@ def test_fit_is_deterministic_under_a_seed_and_learns_digits():
                          batch_size=64, rng=rng)
         return model, history
 
-    (m1, h1), (m2, h2), (m3, h3) = run(0), run(0), run(1)
+    (m1, h1), (m2, h2), (_, h3) = run(0), run(0), run(1)
     assert h1 == h2
     np.testing.assert_array_equal(m1[1].weight, m2[1].weight)
     assert h3 != h1

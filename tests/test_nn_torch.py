@@ -29,7 +29,8 @@ def _pair(rng, variant):
             nn.Conv2d(1, 3, (3, 2), stride=(1, 2), padding=(1, 0), rng=rng, dtype=np.float64),
             nn.ReLU(), nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True),
             nn.Conv2d(3, 5, 2, bias=False, rng=rng, dtype=np.float64), nn.AvgPool2d(2, 1),
-            nn.AdaptiveAvgPool2d((3, 2)), nn.Flatten(), nn.Linear(30, 10, rng=rng, dtype=np.float64))
+            nn.AdaptiveAvgPool2d((3, 2)), nn.Flatten(),
+            nn.Linear(30, 10, rng=rng, dtype=np.float64))
         theirs = torch.nn.Sequential(
             torch.nn.Conv2d(1, 3, (3, 2), stride=(1, 2), padding=(1, 0)), torch.nn.ReLU(),
             torch.nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True),

@@ -144,8 +144,10 @@ class TiedLinear(Module):
     array([[ 1., -1.,  0.],
            [ 0.,  1., -1.]], dtype=float32)
     >>> y = layer(np.array([[1., 2., 4.]], np.float32))
-    >>> y, layer.backward(np.ones_like(y)), layer.grads["weight"]
-    (array([[-1., -2.]], dtype=float32), array([[ 1.,  0., -1.]], dtype=float32), array([3., 6.], dtype=float32))
+    >>> y
+    array([[-1., -2.]], dtype=float32)
+    >>> layer.backward(np.ones_like(y)), layer.grads["weight"]  # weight 0: x0 + x1 = 3
+    (array([[ 1.,  0., -1.]], dtype=float32), array([3., 6.], dtype=float32))
     """
 
     _param_names = ("weight", "bias")
@@ -202,7 +204,8 @@ class TiedLinear(Module):
         return layer
 
     def __repr__(self):
-        return f"TiedLinear({self.in_features} -> {self.out_features}, {len(self.weight)} parameters)"
+        return (f"TiedLinear({self.in_features} -> {self.out_features}, "
+                f"{len(self.weight)} weights)")
 
     def dense_weight(self):
         """The full (out_features, in_features) matrix W, zeros included."""
