@@ -145,6 +145,26 @@ def test_float32_layers_compute_in_float32():
     assert model.dtype == np.float64 and model(x.astype(F64)).dtype == np.float64
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kwargs", [dict(padding=1), dict(stride=2, padding="valid"),
+                                    dict(padding="same", dilation=2)])
+def test_conv2d_layer_is_the_core_conv2d(dtype, kwargs):
+    rng = np.random.default_rng(4)
+    conv = nn.Conv2d(3, 4, 3, rng=rng, dtype=dtype, **kwargs)
+    core = kwargs  # the same arguments for the core functions
+    for shape in [(2, 3, 7, 6), (5, 3, 9, 9), (2, 3, 7, 6)]:  # a new shape, then an old one
+        x = rng.standard_normal(shape).astype(dtype)
+        y = conv(x)
+        np.testing.assert_array_equal(y, cb.conv2d(x, conv.weight, conv.bias, **core))
+        dy = rng.standard_normal(y.shape).astype(dtype)
+        dx, dw, db = cb.conv2d_backward(dy, x, conv.weight, **core)
+        np.testing.assert_array_equal(conv.backward(dy), dx)
+        np.testing.assert_array_equal(conv.grads["weight"], dw)
+        tol = 1e-5 if dtype == np.float32 else 1e-12
+        np.testing.assert_allclose(conv.grads["bias"], db, rtol=tol, atol=tol)
+        assert y.dtype == dx.dtype == conv.grads["bias"].dtype == dtype
+
+
 def test_torch_default_initialisation_range_and_determinism():
     conv = nn.Conv2d(4, 50, 3)
     bound = 1 / np.sqrt(4 * 9)
