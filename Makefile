@@ -20,9 +20,17 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab chapters/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# The browser tests (tests/browser: every chapter run and its widgets moved in JupyterLab, one
+# in Notebook 7, in the system's chromium) run last, a few minutes; `make test BROWSER=no`
+# skips them, as `pytest -m "not browser"` does. CI runs them.
+BROWSER ?= yes
+
 test: $(STAMP)
-	$(PY) -m pytest tests convbook
+	$(PY) -m pytest -m "not browser" tests convbook
 	$(PY) -m pytest -p no:randomly $(NBVAL) chapters/
+ifneq ($(BROWSER),no)
+	$(PY) -m pytest -m browser tests/browser
+endif
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
