@@ -133,6 +133,7 @@ def main():
     _bench_pooling()
     _bench_sharing()
     _bench_invariance()
+    _bench_prior()
 
 
 def _bench_equivariance():
@@ -256,6 +257,24 @@ def _bench_invariance():
     _line("a full draw, for comparison (not an update)", _full_draws(app), judge=False)
     print(f"  {'of which the state (invariance_state) alone':<44} median "
           f"{format_seconds(_compute_only(invariance_state, [dict(angle=a) for a in angles]))}")
+
+
+def _bench_prior():
+    """The prior-width slider over its 11 values (0 ... inf) and the n slider over 1..40, a
+    blit each (the axes and the faint data are the only background)."""
+    import convbook as cb
+    from convbook.widgets.prior import N_MAX, TAUS, prior_state
+
+    print(f"\nprior widget (MAP of one slope, section 9.4)   [target: {TARGET}]")
+    start = time.perf_counter()
+    app = cb.widgets.prior_demo()
+    print(f"  {'build + first render':<44} {format_seconds(time.perf_counter() - start)}")
+    _line("tau sweep 0..inf (11 values)", _sweep(app, "tau", list(TAUS[1:]) + [TAUS[0]], repeats=3))
+    _line("n sweep 1..40", _sweep(app, "n", list(range(1, N_MAX + 1)), repeats=2))
+    _line("a full draw, for comparison (not an update)", _full_draws(app), judge=False)
+    calls = [dict(tau=t, n=n) for t in TAUS for n in (1, 5, 20, N_MAX)]
+    print(f"  {'of which the state (prior_state) alone':<44} median "
+          f"{format_seconds(_compute_only(prior_state, calls))}")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from .grid import NumberGrid
 from .invariance import invariance_demo, invariance_figure, invariance_state, rendered_digit
 from .network import LayeredNetwork
 from .pooling_demo import pooling_demo, pooling_figure, pooling_state
+from .prior import prior_demo, prior_figure, prior_state
 from .sharing import sharing_counts, sharing_demo, sharing_figure, sharing_state
 from .sliding import sliding_demo, sliding_figure, sliding_state
 from .tied import ParameterMatrix, parameter_colors
@@ -45,4 +46,5 @@ __all__ = ["App", "Drawing", "new_figure", "inch_axes", "NumberGrid", "LayeredNe
            "equivariance_demo", "equivariance_figure", "equivariance_state",
            "sharing_demo", "sharing_figure", "sharing_state", "sharing_counts",
            "pooling_demo", "pooling_figure", "pooling_state",
-           "invariance_demo", "invariance_figure", "invariance_state", "rendered_digit"]
+           "invariance_demo", "invariance_figure", "invariance_state", "rendered_digit",
+           "prior_demo", "prior_figure", "prior_state"]
