@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from jupyter_driver import JupyterServer, chapter_notebooks, copy_chapters
+from .jupyter_driver import JupyterServer, chapter_notebooks, copy_chapters
 
 CHROMIUM = os.environ.get("CONVBOOK_CHROMIUM", "/usr/bin/chromium")
 _SCREENSHOTS = []  # the folder, once made; the terminal summary prints it

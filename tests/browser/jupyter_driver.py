@@ -89,6 +89,20 @@ def chapter_notebooks():
     return sorted((ROOT / "chapters").glob("09.*.ipynb"))
 
 
+def _die_with_parent():
+    """In the server's process: SIGTERM it when pytest dies, even by SIGKILL (Linux only).
+
+    The fixture's teardown stops the server on a failure or Ctrl-C; this covers a pytest
+    killed outright (a CI timeout), when no teardown runs. SIGTERM makes the server shut
+    its kernels down.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -184,7 +198,8 @@ class JupyterServer:
             with open(self.log_path, "ab") as log:
                 # Its own process group, so that stop() can kill the server and its helpers.
                 self.proc = subprocess.Popen(command, cwd=self.root, env=env, stdout=log,
-                                             stderr=subprocess.STDOUT, start_new_session=True)
+                                             stderr=subprocess.STDOUT, start_new_session=True,
+                                             preexec_fn=_die_with_parent)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline and self.proc.poll() is None:
                 if self._get("/api/status") is not None:

@@ -18,7 +18,7 @@ CONVBOOK_SCREENSHOTS to choose it). Skip these tests with ``pytest -m "not brows
 
 import nbformat
 import pytest
-from jupyter_driver import (NotebookPage, chapter_notebooks, code_cells, expected_widgets,
+from .jupyter_driver import (NotebookPage, chapter_notebooks, code_cells, expected_widgets,
                             hidden_input_cells)
 
 pytestmark = pytest.mark.browser
