@@ -33,9 +33,10 @@ from pathlib import Path
 
 import nbformat
 
-#: Kernel-side failures that never reach the page: an exception in a widget callback is
-#: logged by the kernel (``comm`` logs "Exception in comm_msg") to its stderr, which the
-#: server inherits, so it lands in the server's log.
+#: Kernel failures that reach no page: a comm handler that raises outside ipywidgets is
+#: logged ("Exception in comm_msg") to the kernel's stderr, which the server inherits, so
+#: it lands in the server's log. (A widget callback that raises is reported to the page:
+#: see NotebookPage._listen_to_kernel.)
 KERNEL_TROUBLE = re.compile(r"Traceback \(most recent call last\)|Exception in comm_msg")
 
 NO_MOVE = "none: disabled or a single value"
@@ -52,7 +53,7 @@ OPERABLE = "input, select, button, textarea, [role=slider], [contenteditable=tru
 
 #: The last line of a cell that displays a widget, in the chapters' style
 #: (``app.widget``, or a bare ``cb.widgets.x_demo(...)``, or ``display(...)``).
-DISPLAYS_WIDGET = re.compile(r"^(?:[A-Za-z_][\w.]*\.widget|.*_demo\(.*\)|display\(.*\))\s*$")
+DISPLAYS_WIDGET = re.compile(r"^(?:[A-Za-z_][\w.]*\.widget|[\w.]*_demo\(.*\)|display\(.*\))\s*$")
 
 #: True when Run All has finished: no cell queued or running ("[*]"), and every visible
 #: prompt numbered, or an error output stopped the run. A cell whose input is hidden
@@ -235,29 +236,32 @@ class JupyterServer:
 
     def shutdown_kernels(self):
         """End every session (and its kernel) through the REST API."""
-        self._remember_children()
         for session in self._get("/api/sessions") or []:
             try:
                 self._request(f"/api/sessions/{session['id']}", method="DELETE")
             except (urllib.error.URLError, OSError):
                 pass
 
+    @staticmethod
+    def _stat(pid):
+        """(parent pid, start time) of process ``pid`` from /proc, or None."""
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return int(fields[1]), fields[19]
+        except (OSError, IndexError, ValueError):
+            return None
+
     def _remember_children(self):
-        """Note the server's descendants: kernels run in sessions of their own."""
-        if self.proc is None:
+        """Note the server's descendants, with their start times: kernels run in sessions
+        of their own, outside the server's process group."""
+        if self.proc is None or not Path("/proc").is_dir():
             return
-        parents = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                    parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
+        stats = {int(e.name): self._stat(e.name) for e in Path("/proc").iterdir()
+                 if e.name.isdigit()}
         frontier = {self.proc.pid}
         while frontier:
-            frontier = {pid for pid, ppid in parents.items() if ppid in frontier}
-            self._children |= frontier
+            frontier = {pid for pid, stat in stats.items() if stat and stat[0] in frontier}
+            self._children |= {(pid, stats[pid][1]) for pid in frontier}
 
     def stop(self):
         """Shut down the kernels, then SIGTERM (later SIGKILL) the server's process group."""
@@ -276,11 +280,13 @@ class JupyterServer:
         except ProcessLookupError:
             pass
         finally:
-            for pid in self._children:  # a kernel that outlived its server (by its id)
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
+            for pid, started in self._children:  # a kernel that outlived its server
+                stat = self._stat(pid)
+                if stat and stat[1] == started:  # the same process, not a reused id
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except (ProcessLookupError, PermissionError):
+                        pass
             self.proc = None
 
     def log_text(self):
@@ -314,11 +320,8 @@ class NotebookPage:
 
     def __init__(self, page, server):
         self.page, self.server = page, server
-        self.page_errors = []
+        self.page_errors = []  # uncaught exceptions in the page
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-        self.console_errors = []
-        page.on("console", lambda msg: msg.type == "error"
-                and self.console_errors.append(msg.text))
 
     # -- opening and running -------------------------------------------------------------
     def open(self, name, timeout=90):
