@@ -14,6 +14,7 @@ from .jupyter_driver import JupyterServer, chapter_notebooks, copy_chapters
 
 CHROMIUM = os.environ.get("CONVBOOK_CHROMIUM", "/usr/bin/chromium")
 _SCREENSHOTS = []  # the folder, once made; the terminal summary prints it
+_MOVES = []  # (where, Move) for every control move; the summary prints the slowest
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +40,19 @@ def screenshot_dir():
 def pytest_terminal_summary(terminalreporter):
     for folder in _SCREENSHOTS:
         terminalreporter.write_line(f"browser tests: widget screenshots in {folder}")
+    changed = sorted((m for m in _MOVES if m[1].picture == "changed"),
+                     key=lambda m: -m[1].seconds)
+    if _MOVES:
+        terminalreporter.write_line(
+            f"browser tests: {len(_MOVES)} control moves, {len(changed)} changed the picture; "
+            "slowest: " + "; ".join(f"{where} {move.control} {move.action} "
+                                    f"{move.seconds:.2f} s" for where, move in changed[:3]))
+
+
+@pytest.fixture(scope="session")
+def move_log():
+    """Where the tests record each control move (for the summary at the end)."""
+    return _MOVES
 
 
 @pytest.fixture(scope="session")
