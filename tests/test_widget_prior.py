@@ -242,6 +242,6 @@ def test_layout_is_readable(tau, n):
         for b in boxes[i + 1:]:
             assert not a.overlaps(b)
     # the two header lines do not run into each other or into the axes' titles
-    title, header = fig.texts[0].get_window_extent(renderer), fig.texts[1].get_window_extent(renderer)
+    title, header = (t.get_window_extent(renderer) for t in fig.texts[:2])
     assert not title.overlaps(header)
     assert all(not header.overlaps(ax.get_tightbbox(renderer)) for ax in fig.axes)
