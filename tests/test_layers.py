@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import convbook as cb
 from naive import layers as naive
+from naive.gradients import numerical_gradient
 
 TOL = {np.float64: dict(rtol=1e-12, atol=1e-12), np.float32: dict(rtol=1e-4, atol=1e-4)}
 
@@ -142,19 +143,6 @@ def test_naive_local2d_and_backward_match_hand_computed_example():
 
 # --- finite differences ------------------------------------------------------------------------
 
-def _numeric_grad(loss, array, eps=1e-6):
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        saved = array[index]
-        array[index] = saved + eps
-        up = loss()
-        array[index] = saved - eps
-        down = loss()
-        array[index] = saved
-        grad[index] = (up - down) / (2 * eps)
-    return grad
-
-
 FD_CASES = [
     dict(shape=(2, 2, 6, 5), f=3, k=(3, 2), stride=1, padding=0, dilation=1),
     dict(shape=(2, 2, 6, 7), f=2, k=(2, 3), stride=(2, 1), padding=(1, 2), dilation=(1, 2)),
@@ -176,7 +164,7 @@ def test_backward_finite_differences(layer, arrays, seed, case):
 
     dx, dw, db = backward(dout, x, w, **_hp(case))
     for name, got, array in (("dx", dx, x), ("dw", dw, w), ("db", db, b)):
-        np.testing.assert_allclose(got, _numeric_grad(loss, array), rtol=1e-6, atol=1e-7, err_msg=name)
+        np.testing.assert_allclose(got, numerical_gradient(loss, array), rtol=1e-6, atol=1e-7, err_msg=name)
 
 
 # --- parameter sharing: local2d with tied kernels is conv2d ------------------------------------

@@ -9,22 +9,9 @@ from hypothesis import strategies as st
 
 import convbook as cb
 from convbook import nn
+from naive.gradients import numerical_gradient
 
 F64 = np.float64
-
-
-def numerical_gradient(f, array, eps=1e-6):
-    """Centred differences of the scalar f() with respect to every cell of ``array``."""
-    grad = np.zeros_like(array)
-    for idx in np.ndindex(array.shape):
-        keep = array[idx]
-        array[idx] = keep + eps
-        up = f()
-        array[idx] = keep - eps
-        down = f()
-        array[idx] = keep
-        grad[idx] = (up - down) / (2 * eps)
-    return grad
 
 
 def away_from_kinks(x, rng):
