@@ -14,13 +14,19 @@ The model, exactly:
 - the prior ``theta ~ N(prior_mean, tau^2)``; ``tau = inf`` is the flat (improper) prior,
   ``tau = 0`` the point mass at ``prior_mean``: the infinitely strong prior.
 
-With ``S = sum x_i^2`` and the least-squares (maximum likelihood, ML) estimate
-``theta_ML = sum x_i y_i / S``, the posterior is Gaussian, and its mode, the maximum a
-posteriori (MAP) estimate, is a weighted mean of the two:
+With ``s_xx = sum x_i^2`` (not ``S``: the chapters keep ``S`` for the feature map) and the
+least-squares (maximum likelihood, ML) estimate ``theta_ML = sum x_i y_i / s_xx``, the
+posterior is Gaussian, and its mode, the maximum a posteriori (MAP) estimate, is a weighted
+mean of the two:
 
-    theta_MAP = w * theta_ML + (1 - w) * prior_mean,   w = (S / sigma^2) / (S / sigma^2 + 1 / tau^2)
+    theta_MAP = w * theta_ML + (1 - w) * prior_mean,
+    w = (s_xx / sigma^2) / (s_xx / sigma^2 + 1 / tau^2)
 
-with posterior standard deviation ``1 / sqrt(S / sigma^2 + 1 / tau^2)``. ``w`` is the
+with posterior standard deviation ``1 / sqrt(s_xx / sigma^2 + 1 / tau^2)``. It is computed
+as ``theta_ML + (1 - w) * (prior_mean - theta_ML)``, equal in exact arithmetic: a flat prior
+(w = 1) then gives ``theta_ML`` exactly, and once ``w`` is below a quarter of machine
+epsilon, ``1 - w`` rounds to 1 and the estimate is ``prior_mean`` up to one rounding (exactly,
+when ``prior_mean = 0``), where the first form would still give ``w * theta_ML``. ``w`` is the
 weight on the data: 1 for the flat prior, 0 for ``tau = 0`` (then ``theta_MAP`` *is*
 ``prior_mean``, bit for bit, whatever the data). The same estimate minimises the squared
 error plus the L2 penalty ``lambda * (theta - prior_mean)^2`` with ``lambda = sigma^2 /
@@ -142,7 +148,7 @@ def prior_state(tau=0.5, n=5, sigma=1.0, prior_mean=0.0, seed=0):
     -------
     dict
         ``tau, n, sigma, prior_mean``; ``x, y`` (the n points used), ``x_all, y_all`` (all
-        N_MAX); ``sum_xx`` (S), ``theta_ml``, ``likelihood_sd`` (sigma / sqrt(S)),
+        N_MAX); ``sum_xx`` (s_xx), ``theta_ml``, ``likelihood_sd`` (sigma / sqrt(s_xx)),
         ``data_weight`` (w), ``theta_map``, ``posterior_sd``, ``penalty`` (lambda =
         sigma^2 / tau^2: 0 for the flat prior, inf for tau = 0); ``theta`` (the grid of
         the curves), ``prior_curve``, ``likelihood_curve``, ``posterior_curve`` (each
