@@ -15,7 +15,7 @@ import tracemalloc
 import numpy as np
 import pytest
 import scipy.signal
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import convbook as cb

@@ -559,7 +559,7 @@ class EquivarianceDrawing(Drawing):
         return state["transform"], state["mode"], state["boundary"]
 
     def draw_background(self, state):
-        (h, w), (kh, kw) = self.image_shape, self.kernel_shape
+        h, w = self.image_shape
         self.f_line.set_text(f"f: cross-correlation of the {h}\u00d7{w} image I with "
                              f"K ({state['kernel_words']}), mode '{state['mode']}', "
                              f"boundary '{state['boundary']}'")

@@ -80,7 +80,7 @@ def _columns(image_shape, kernel_shape, mode, cell, out_cell):
 
 def _check_size(image, kernel, cell, out_cell):
     """Raise unless 'full' mode (the largest) fits MAX_WIDTH x MAX_HEIGHT."""
-    (h, w), (kh, kw) = image.shape, kernel.shape
+    h, kh = image.shape[0], kernel.shape[0]
     width = _columns(image.shape, kernel.shape, "full", cell, out_cell)["right"] + SIDE
     height = TOP + max(h + 2 * kh - 2, 2 * kh + 1) * cell
     if width > MAX_WIDTH or height > MAX_HEIGHT:
@@ -291,7 +291,7 @@ class FlipDrawing(Drawing):
 
     def draw_background(self, state):
         operation = state["operation"]
-        (kh, kw), (h, w) = self.kshape, state["image"].shape
+        kh, kw = self.kshape
         # An even-sized kernel in 'same' mode: the two operations pad differently.
         rows, cols = np.indices(self.input.shape)
         (top, left), (out_h, out_w) = _first_corner(self.kshape, self.mode, operation), state["output_shape"]
