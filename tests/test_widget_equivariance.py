@@ -16,7 +16,7 @@ from convbook.widgets.equivariance import (ANGLES, DEFAULT_KERNEL, KERNELS, LAPL
                                            EquivarianceDrawing, default_image,
                                            equivariance_demo, equivariance_figure,
                                            equivariance_state)
-from widget_pictures import (assert_same_picture, assert_texts_readable, drawn_texts,
+from widget_pictures import (assert_apart, assert_same_picture, assert_texts_readable, drawn_texts,
                              figure_pixels, full_render, pixels)
 
 MODES = ("valid", "same", "full")
@@ -288,9 +288,7 @@ def test_layout_is_readable(settings):
     assert len(texts) > 10
     assert_texts_readable(fig, texts)
     boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            assert not a.overlaps(b)
+    assert_apart(boxes)
     # The header's lines clear the kernel's grid and one another.
     header = [t.get_window_extent(renderer) for t in fig.texts if t.get_text()]
     for i, a in enumerate(header):

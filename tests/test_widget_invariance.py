@@ -15,7 +15,7 @@ import convbook as cb
 from convbook.widgets.invariance import (ANGLE_RANGE, CURVE_ANGLES, TUNED, InvarianceDrawing,
                                          invariance_demo, invariance_figure, invariance_state,
                                          rendered_digit)
-from widget_pictures import (assert_same_picture, assert_texts_readable, drawn_texts,
+from widget_pictures import (assert_apart, assert_same_picture, assert_texts_readable, drawn_texts,
                              figure_pixels, full_render, pixels)
 
 
@@ -191,9 +191,7 @@ def test_layout_is_readable(angle):
     assert len(texts) > 12
     assert_texts_readable(fig, texts)
     boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            assert not a.overlaps(b)
+    assert_apart(boxes)
     # the numbers beside the bars clear the lines to the pooled unit
     d_texts = [t for t in fig.texts if t.get_text().startswith(("+", "\u2212"))]
     assert len(d_texts) == 3

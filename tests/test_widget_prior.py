@@ -12,7 +12,7 @@ import pytest
 
 from convbook.widgets.prior import (N_MAX, TAUS, TRUE_SLOPE, PriorDrawing, prior_demo,
                                     prior_figure, prior_state, tau_label)
-from widget_pictures import (assert_same_picture, assert_texts_readable, drawn_texts,
+from widget_pictures import (assert_apart, assert_same_picture, assert_texts_readable, drawn_texts,
                              figure_pixels, full_render, pixels)
 
 
@@ -238,9 +238,7 @@ def test_layout_is_readable(tau, n):
         [fig.legends[0].get_window_extent(renderer)]
     numbers = [e for t, e in zip(texts, extents) if t in fig.texts[2:]]
     boxes += numbers
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            assert not a.overlaps(b)
+    assert_apart(boxes)
     # the two header lines do not run into each other or into the axes' titles
     title, header = (t.get_window_extent(renderer) for t in fig.texts[:2])
     assert not title.overlaps(header)

@@ -53,6 +53,13 @@ def drawn_texts(figure, axes_texts_only=False):
     return [t for t in texts if t.get_visible() and t.get_text()]
 
 
+def assert_apart(boxes):
+    """No two of ``boxes`` (matplotlib ``Bbox``es, display units) overlap."""
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (a, b)
+
+
 def assert_texts_readable(figure, texts):
     """Each of ``texts`` at least 9 pt and inside ``figure``; returns their extents.
 
