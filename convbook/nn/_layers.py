@@ -5,10 +5,13 @@ pool's argmax). ``backward`` returns ``dx`` and overwrites ``layer.grads``: ther
 accumulation, so there is no ``zero_grad`` to forget.
 """
 
+import functools
+
 import numpy as np
 
 from .. import layers as _conv
 from .. import pooling as _pool
+from .._kernels import pooling as _pool_kernels
 from .._validate import as_array, as_float_array, as_int_pair, as_positive_int, check_flag
 
 __all__ = ["Module", "Conv2d", "Linear", "ReLU", "MaxPool2d", "AvgPool2d",
@@ -437,20 +440,17 @@ class AdaptiveAvgPool2d(Module):
         return (dy.reshape(n * c, -1) @ means).reshape(self._x.shape)
 
 
-_MEANS = {}
-
-
+@functools.lru_cache(maxsize=32)
 def _region_means(size, output_size, dtype):
-    """(out_H*out_W, H*W) matrix: row (i, j) averages torch's adaptive region (i, j)."""
-    key = (size, output_size, dtype)
-    if key not in _MEANS:
-        rows = []
-        for n, n_out in zip(size, output_size):  # one (n_out, n) matrix per axis
-            i, r = np.arange(n_out)[:, None], np.arange(n)[None, :]
-            inside = (r >= (i * n) // n_out) & (r < -((-(i + 1) * n) // n_out))
-            rows.append(inside / inside.sum(axis=1, keepdims=True))
-        _MEANS[key] = np.kron(*rows).astype(dtype)  # the regions are separable
-    return _MEANS[key]
+    """(out_H*out_W, H*W) matrix: row (i, j) averages torch's adaptive region (i, j),
+    the regions of ``cb.adaptive_pool2d`` (bounds from its kernel's ``adaptive_bounds``)."""
+    rows = []
+    for n, n_out in zip(size, output_size):  # one (n_out, n) matrix per axis
+        lo, hi = _pool_kernels.adaptive_bounds(n, n_out)[:2]
+        r = np.arange(n)
+        inside = (r >= lo[:, None]) & (r < hi[:, None])
+        rows.append(inside / inside.sum(axis=1, keepdims=True))
+    return np.kron(*rows).astype(dtype)  # the regions are separable
 
 
 class PartialGlobalAvgPool2d(Module):
