@@ -241,6 +241,11 @@ class _PoolingDrawing(Drawing):
             self.moving.append(grid.cells)
         return grid
 
+    def background_key(self, state):
+        """The windows' layout: what the row or map is, and how it is cut."""
+        return (state["detector"].tobytes(), state["width"], state["stride"],
+                state["padding"], state["ceil_mode"])
+
     def _clear(self):
         for artist in self.built:
             artist.remove()
@@ -309,10 +314,6 @@ class Pooling1DDrawing(_PoolingDrawing):
                 color="0.3")
         self.grids = {}
 
-    def background_key(self, state):
-        return (1, state["detector"].tobytes(), state["width"], state["stride"],
-                state["padding"], state["ceil_mode"])
-
     def draw_background(self, state):
         self._clear()
         n, p, out = state["detector"].size, state["padding"], state["out_len"]
@@ -378,10 +379,6 @@ class Pooling2DDrawing(_PoolingDrawing):
             "window\n(its cells in the map)", ha="left", va="top", fontsize=9.5, color="0.3",
             linespacing=1.4)
         self.grids = {}
-
-    def background_key(self, state):
-        return (2, state["detector"].tobytes(), state["width"], state["stride"],
-                state["padding"], state["ceil_mode"])
 
     def draw_background(self, state):
         from matplotlib.patches import Rectangle
